@@ -1,0 +1,81 @@
+import { InvariantError } from '../model/errors.ts';
+import type { Clock, TimerCallback } from './clock.ts';
+
+interface Timer {
+  readonly name: string;
+  readonly atMs: number;
+  readonly seq: number;
+  readonly callback: TimerCallback;
+}
+
+/**
+ * A deterministic Clock: time moves only through advanceTo/advanceBy, which fire due timers in order
+ * of their time (ties in the order they were set), with now() equal to each timer's time while its
+ * callback runs. Time never goes backwards.
+ */
+export class TestClock implements Clock {
+  #now: number;
+  #seq = 0;
+  readonly #timers = new Map<string, Timer>();
+
+  /** Creates a clock reading `startMs`. */
+  constructor(startMs: number) {
+    if (!Number.isSafeInteger(startMs))
+      throw new InvariantError(`TestClock start ${startMs} must be integer ms`);
+    this.#now = startMs;
+  }
+
+  /** Returns the current time in epoch ms. */
+  now(): number {
+    return this.#now;
+  }
+
+  /** Sets (or replaces) the timer `name`. */
+  setTimer(name: string, atMs: number, callback: TimerCallback): void {
+    if (!Number.isSafeInteger(atMs))
+      throw new InvariantError(`timer ${name}: time ${atMs} must be integer ms`);
+    this.#timers.set(name, { name, atMs, seq: this.#seq++, callback });
+  }
+
+  /** Cancels the timer `name`. */
+  cancelTimer(name: string): void {
+    this.#timers.delete(name);
+  }
+
+  /** Returns the names and times of pending timers, earliest first. */
+  pendingTimers(): readonly { readonly name: string; readonly atMs: number }[] {
+    return [...this.#timers.values()].sort(byTime).map(({ name, atMs }) => ({ name, atMs }));
+  }
+
+  /** Moves time to `ms`, firing every timer due at or before it in time order; throws if `ms` is in the past. */
+  advanceTo(ms: number): void {
+    if (!Number.isSafeInteger(ms)) throw new InvariantError(`TestClock.advanceTo(${ms}): not integer ms`);
+    if (ms < this.#now) throw new InvariantError(`TestClock cannot go backwards from ${this.#now} to ${ms}`);
+    for (;;) {
+      const next = this.#nextDue(ms);
+      if (next === undefined) break;
+      this.#timers.delete(next.name);
+      // A timer set in the past fires "now" rather than moving time backwards.
+      this.#now = Math.max(this.#now, next.atMs);
+      next.callback({ name: next.name, atMs: next.atMs });
+    }
+    this.#now = ms;
+  }
+
+  /** Moves time forward by `ms` (≥ 0), firing due timers. */
+  advanceBy(ms: number): void {
+    this.advanceTo(this.#now + ms);
+  }
+
+  #nextDue(limit: number): Timer | undefined {
+    let best: Timer | undefined;
+    for (const t of this.#timers.values()) {
+      if (t.atMs <= limit && (best === undefined || byTime(t, best) < 0)) best = t;
+    }
+    return best;
+  }
+}
+
+function byTime(a: Timer, b: Timer): number {
+  return a.atMs - b.atMs || a.seq - b.seq;
+}

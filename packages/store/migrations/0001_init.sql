@@ -42,7 +42,7 @@ CREATE TABLE broker_connections (
 -- Instruments: one row per instrument per daily version (the broker's instrument dump of that day) -------------------
 
 CREATE TABLE instruments (
-  instrument_id    text NOT NULL CHECK (instrument_id ~ '^[^.\s]+\.(NSE|BSE|NFO|BFO)$'),
+  instrument_id    text NOT NULL CHECK (instrument_id ~ '^\S+\.(NSE|BSE|NFO|BFO)$'),
   valid_from       date NOT NULL,
   exchange         text NOT NULL CHECK (exchange IN ('NSE', 'BSE', 'NFO', 'BFO')),
   instrument_type  text NOT NULL CHECK (instrument_type IN ('EQ', 'FUT', 'CE', 'PE', 'INDEX')),
@@ -172,6 +172,7 @@ CREATE TABLE order_intents (
   order_type           text NOT NULL CHECK (order_type IN ('MARKET', 'LIMIT', 'SL', 'SL-M')),
   product              text NOT NULL CHECK (product IN ('MIS', 'CNC', 'NRML', 'MTF')),
   validity             text NOT NULL CHECK (validity IN ('DAY', 'IOC', 'TTL')),
+  validity_ttl_minutes integer CHECK (validity_ttl_minutes IS NULL OR validity_ttl_minutes > 0),
   limit_price_paise    bigint CHECK (limit_price_paise IS NULL OR limit_price_paise > 0),
   trigger_price_paise  bigint CHECK (trigger_price_paise IS NULL OR trigger_price_paise > 0),
   stop_loss_paise      bigint CHECK (stop_loss_paise IS NULL OR stop_loss_paise > 0),
@@ -196,18 +197,20 @@ CREATE TABLE orders (
   order_type           text NOT NULL CHECK (order_type IN ('MARKET', 'LIMIT', 'SL', 'SL-M')),
   product              text NOT NULL CHECK (product IN ('MIS', 'CNC', 'NRML', 'MTF')),
   validity             text NOT NULL CHECK (validity IN ('DAY', 'IOC', 'TTL')),
+  validity_ttl_minutes integer,
   variety              text NOT NULL CHECK (variety IN ('regular', 'amo', 'co', 'iceberg', 'auction')),
   limit_price_paise    bigint,
   trigger_price_paise  bigint,
   venue_order_id       text,
-  status               text NOT NULL,
+  status               text NOT NULL CHECK (status IN ('INITIALIZED', 'SUBMITTED', 'ACCEPTED', 'TRIGGER_PENDING', 'OPEN',
+                         'PARTIALLY_FILLED', 'PENDING_MODIFY', 'PENDING_CANCEL', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED')),
   venue_status         text,
   filled_qty           integer NOT NULL CHECK (filled_qty >= 0),
   filled_value_paise   bigint NOT NULL CHECK (filled_value_paise >= 0),
   cancelled_qty        integer NOT NULL CHECK (cancelled_qty >= 0),
   status_message       text,
-  -- The rest of the domain Order (e.g. ids of applied events for dedupe), kept verbatim so that it round-trips.
-  extra                jsonb NOT NULL DEFAULT '{}'::jsonb,
+  -- Ids of the order events already applied, oldest first (the state machine's dedupe list).
+  applied_event_ids    jsonb NOT NULL DEFAULT '[]'::jsonb CHECK (jsonb_typeof(applied_event_ids) = 'array'),
   created_at           timestamptz NOT NULL,
   updated_at           timestamptz NOT NULL,
   UNIQUE (account_id, client_order_id),
@@ -244,6 +247,7 @@ CREATE TABLE fills (
   client_order_id  text NOT NULL,
   venue_trade_id   text NOT NULL,
   instrument_id    text NOT NULL,
+  product          text NOT NULL CHECK (product IN ('MIS', 'CNC', 'NRML', 'MTF')),
   side             text NOT NULL CHECK (side IN ('BUY', 'SELL')),
   qty              integer NOT NULL CHECK (qty > 0),
   price_paise      bigint NOT NULL CHECK (price_paise > 0),

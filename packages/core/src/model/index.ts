@@ -20,3 +20,5 @@ export * from './fill.ts';
 export * from './position.ts';
 export * from './commands.ts';
 export * from './events.ts';
+export * from './order-state-machine.ts';
+export * from './testing.ts';

@@ -86,6 +86,7 @@ export class NseCalendar {
   private readonly regimes: readonly SessionRegime[];
   private readonly expiryRules: readonly ExpiryRule[];
   private readonly dayCache = new Map<string, DayInfo>();
+  private readonly windowBounds = new WeakMap<PhaseWindow, readonly [number, number]>();
 
   /**
    * Builds the calendar from configuration overrides and calendar JSON (default: the bundled nse-calendar.json);
@@ -260,7 +261,10 @@ export class NseCalendar {
     if (info.sessions === null) return { ...closed, phase: 'unknown', confirmed: false };
     const schedule = info.sessions[segment];
     const now = istMillisOfDay(epochMs);
-    const window = schedule.phases.find((w) => parseTimeOfDay(w.start) <= now && now < parseTimeOfDay(w.end));
+    const window = schedule.phases.find((w) => {
+      const [start, end] = this.boundsOf(w);
+      return start <= now && now < end;
+    });
     if (window === undefined) return { ...closed, phase: 'closed', confirmed: schedule.confirmed };
     return {
       date,
@@ -272,6 +276,15 @@ export class NseCalendar {
       end: window.end,
       confirmed: schedule.confirmed,
     };
+  }
+
+  private boundsOf(window: PhaseWindow): readonly [number, number] {
+    let bounds = this.windowBounds.get(window);
+    if (bounds === undefined) {
+      bounds = [parseTimeOfDay(window.start), parseTimeOfDay(window.end)];
+      this.windowBounds.set(window, bounds);
+    }
+    return bounds;
   }
 
   /** Returns the first trading day strictly after the date. */

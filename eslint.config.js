@@ -36,7 +36,7 @@ const boundaryConfigs = Object.entries(allowedImports).map(([folder, allowed]) =
       regex: `^@kitepilot/${allowedAlternation}[^/]+$`,
       message: `${folder} may import only: ${allowed.length ? allowed.map((a) => '@kitepilot/' + a).join(', ') : 'nothing from the workspace'} (DESIGN.md §2).`,
     },
-    { regex: '^@kitepilot/[^/]+/.+', message: 'No deep imports: use the package exports.' },
+    { regex: '^@kitepilot/[^/]+/src(/|$)', message: 'No deep imports: use the package exports.' },
   ];
   if (folder === 'packages/core') {
     patterns.push({

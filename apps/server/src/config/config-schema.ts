@@ -76,6 +76,57 @@ export const CalendarConfigSchema = Type.Object(
   Strict,
 );
 
+/** The `[kite]` section: the Kite Connect app and the endpoints (overridable to point at the simulator). */
+export const KiteConfigSchema = Type.Object(
+  {
+    apiKey: Type.Optional(Type.String({ minLength: 1, description: "the Kite Connect app's api_key" })),
+    apiSecret: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "the app's api_secret; prefer the KITEPILOT_KITE_API_SECRET environment variable to the file",
+      }),
+    ),
+    loginUrl: Type.String({
+      default: 'https://kite.zerodha.com/connect/login',
+      pattern: '^https?://',
+      description: 'login page of Kite Connect',
+    }),
+    restUrl: Type.String({
+      default: 'https://api.kite.trade',
+      pattern: '^https?://',
+      description: 'REST root',
+    }),
+    wsUrl: Type.String({
+      default: 'wss://ws.kite.trade',
+      pattern: '^wss?://',
+      description: 'ticker WebSocket',
+    }),
+    redirectUrl: Type.String({
+      default: 'http://127.0.0.1:8765/kite/callback',
+      pattern: '^https?://',
+      description:
+        'the redirect URL registered for the app; `kitepilot kite login` listens on it when it is local',
+    }),
+  },
+  Strict,
+);
+
+/** The `[secrets]` section: where the master key that encrypts credentials at rest comes from. */
+export const SecretsConfigSchema = Type.Object(
+  {
+    masterKeyFile: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'file holding the 32-byte master key (base64); default <dataDir>/master.key, created with mode 0600; ' +
+          'KITEPILOT_MASTER_KEY (base64) wins over any file',
+      }),
+    ),
+  },
+  Strict,
+);
+
 /** The whole KitePilot configuration file. */
 export const ConfigSchema = Type.Object(
   {
@@ -83,6 +134,8 @@ export const ConfigSchema = Type.Object(
     storage: StorageConfigSchema,
     log: LogConfigSchema,
     calendar: CalendarConfigSchema,
+    kite: KiteConfigSchema,
+    secrets: SecretsConfigSchema,
   },
   Strict,
 );

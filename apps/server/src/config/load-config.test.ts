@@ -62,7 +62,9 @@ describe('loadConfig', () => {
 
   it('names an unknown section', () => {
     const problems = problemsOf(() => loadConfig({ env: {}, cwd: dirWith('[sever]\nport = 1\n') }));
-    expect(problems[0]).toMatch(/^unknown config key sever: allowed keys are server, storage, log, calendar/);
+    expect(problems[0]).toMatch(
+      /^unknown config key sever: allowed keys are server, storage, log, calendar, kite, secrets/,
+    );
   });
 
   it('names the key, the value and what is allowed for a bad value', () => {
@@ -118,6 +120,18 @@ describe('loadConfig', () => {
     const c = loadConfig({ env: { KITEPILOT_SERVER_PORT: '8081' }, cwd: dirWith(null) });
     expect(c.hash).not.toBe(a.hash);
     expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('loadConfig secrets', () => {
+  it('masks the Kite api secret in the snapshot', () => {
+    const { config, snapshot } = loadConfig({
+      env: { KITEPILOT_KITE_API_SECRET: 'kite-secret-value', KITEPILOT_KITE_API_KEY: 'key1' },
+      cwd: dirWith(null),
+    });
+    expect(config.kite.apiSecret).toBe('kite-secret-value');
+    expect(snapshot.kite.apiSecret).toBe('***');
+    expect(JSON.stringify(snapshot)).not.toContain('kite-secret-value');
   });
 });
 

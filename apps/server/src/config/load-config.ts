@@ -122,6 +122,7 @@ export function maskUrlPassword(url: string): string {
 function maskSecrets(config: Config): Config {
   const copy = structuredClone(config);
   if (copy.storage.url !== undefined) copy.storage.url = maskUrlPassword(copy.storage.url);
+  if (copy.kite.apiSecret !== undefined) copy.kite.apiSecret = '***';
   return copy;
 }
 

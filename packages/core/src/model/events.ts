@@ -1,6 +1,7 @@
 import type { Bar } from './bar.ts';
 import type { Fill } from './fill.ts';
 import type { AccountId, ClientOrderId, IntentId, StrategyId, VenueOrderId } from './ids.ts';
+import type { OrderEvent } from './order-event.ts';
 import type { Paise } from './money.ts';
 import type { Order } from './order.ts';
 import type { Position } from './position.ts';
@@ -91,6 +92,23 @@ export interface OrderFilled extends OrderEventBase {
   readonly fill: Fill;
 }
 
+/**
+ * A broker report about one order — the outcome of our request, a status, or a trade — as the
+ * state-machine input it carries. Adapters know the client order id for replies to our own calls;
+ * for postbacks, socket updates and polls they know the venue order id and the intent id the tag
+ * carries (intentIdFromTag), and the order manager resolves the order from those.
+ */
+export interface OrderUpdateReceived {
+  readonly type: 'OrderUpdateReceived';
+  readonly accountId: AccountId;
+  readonly clientOrderId: ClientOrderId | null;
+  readonly intentId: IntentId | null;
+  readonly venueOrderId: VenueOrderId | null;
+  readonly update: OrderEvent;
+  readonly tsEvent: number;
+  readonly tsInit: number;
+}
+
 /** A position changed after a fill. */
 export interface PositionChanged {
   readonly type: 'PositionChanged';
@@ -159,7 +177,8 @@ export type OrderLifecycleEvent =
   | OrderPendingCancel
   | OrderCancelled
   | OrderExpired
-  | OrderFilled;
+  | OrderFilled
+  | OrderUpdateReceived;
 
 /** Every event. */
 export type Event =

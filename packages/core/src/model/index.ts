@@ -21,4 +21,5 @@ export * from './position.ts';
 export * from './commands.ts';
 export * from './events.ts';
 export * from './order-state-machine.ts';
+export * from './order-outcomes.ts';
 export * from './testing.ts';

@@ -1,12 +1,5 @@
-/** What a timer callback receives. */
-export interface TimerFired {
-  readonly name: string;
-  /** The time the timer was set for (epoch ms). */
-  readonly atMs: number;
-}
-
-/** Called when a named timer fires. */
-export type TimerCallback = (timer: TimerFired) => void;
+/** Called when a named timer fires; the clock's now() then reads the time it fired at. */
+export type TimerCallback = () => void;
 
 /**
  * The only source of time for core, engine, sim and strategies (DESIGN.md §3). Live code uses the

@@ -2,28 +2,16 @@ import type { CancelOrder, ModifyOrder } from '../model/commands.ts';
 import type {
   BrokerConnected,
   BrokerDisconnected,
-  OrderLifecycleEvent,
+  OrderUpdateReceived,
   SessionExpired,
 } from '../model/events.ts';
 import type { Order } from '../model/order.ts';
-import type { OrderEvent } from '../model/order-event.ts';
 
 /**
- * What an execution client reports: a state-machine input for one order (to feed applyOrderEvent),
- * the domain event it implies, or a connection change.
+ * What an execution client reports: order updates (state-machine inputs, which the order manager
+ * applies with applyOrderEvent and turns into OrderAccepted, OrderFilled, …) and connection changes.
  */
-export type ExecutionReport =
-  | {
-      readonly type: 'OrderUpdate';
-      readonly clientOrderId: Order['clientOrderId'];
-      readonly accountId: Order['accountId'];
-      readonly update: OrderEvent;
-      readonly tsInit: number;
-    }
-  | OrderLifecycleEvent
-  | BrokerConnected
-  | BrokerDisconnected
-  | SessionExpired;
+export type ExecutionReport = OrderUpdateReceived | BrokerConnected | BrokerDisconnected | SessionExpired;
 
 /** Receives execution reports in the order the client learned them. */
 export type ExecutionHandler = (report: ExecutionReport) => void;

@@ -6,11 +6,11 @@ describe('TestClock', () => {
   it('fires due timers in time order, with now() at each timer time', () => {
     const clock = new TestClock(1_000);
     const fired: [string, number][] = [];
-    const log = ({ name }: { name: string }) => fired.push([name, clock.now()]);
-    clock.setTimer('c', 3_000, log);
-    clock.setTimer('a', 1_500, log);
-    clock.setTimer('b', 1_500, log);
-    clock.setTimer('late', 9_000, log);
+    const log = (name: string) => () => fired.push([name, clock.now()]);
+    clock.setTimer('c', 3_000, log('c'));
+    clock.setTimer('a', 1_500, log('a'));
+    clock.setTimer('b', 1_500, log('b'));
+    clock.setTimer('late', 9_000, log('late'));
     clock.advanceTo(5_000);
     expect(fired).toEqual([
       ['a', 1_500],
@@ -24,10 +24,11 @@ describe('TestClock', () => {
   it('fires timers set by a callback when they fall inside the same advance', () => {
     const clock = new TestClock(0);
     const fired: number[] = [];
-    clock.setTimer('tick', 100, function again({ atMs }) {
-      fired.push(atMs);
-      if (atMs < 400) clock.setTimer('tick', atMs + 100, again);
-    });
+    const again = () => {
+      fired.push(clock.now());
+      if (clock.now() < 400) clock.setTimer('tick', clock.now() + 100, again);
+    };
+    clock.setTimer('tick', 100, again);
     clock.advanceTo(350);
     expect(fired).toEqual([100, 200, 300]);
     clock.advanceBy(1_000);

@@ -57,7 +57,7 @@ export class TestClock implements Clock {
       this.#timers.delete(next.name);
       // A timer set in the past fires "now" rather than moving time backwards.
       this.#now = Math.max(this.#now, next.atMs);
-      next.callback({ name: next.name, atMs: next.atMs });
+      next.callback();
     }
     this.#now = ms;
   }

@@ -1,1 +1,33 @@
-export {};
+export * from './errors.ts';
+export type { SqlDriver, SqlExecutor, SqlResult } from './driver/sql-driver.ts';
+export { AsyncMutex } from './driver/async-mutex.ts';
+export { PgliteDriver, type PgliteDriverOptions } from './driver/pglite-driver.ts';
+export {
+  PostgresDriver,
+  openPostgres,
+  postgresTarget,
+  describePostgresTarget,
+  type PostgresDriverOptions,
+  type PostgresTarget,
+} from './driver/postgres-driver.ts';
+export { parseSafeBigint, parseTimestamptz, toTimestamptzParam } from './driver/type-parsers.ts';
+export {
+  migrate,
+  schemaVersion,
+  type MigrateOptions,
+  type MigrateResult,
+  type SchemaVersion,
+} from './migrate/migrate.ts';
+export { defaultMigrationsDir, readMigrationFiles, type MigrationFile } from './migrate/migration-files.ts';
+export { createStore, type Store } from './store.ts';
+export { canonicalJson } from './repositories/canonical-json.ts';
+export { configHash } from './repositories/run-repository.ts';
+export { auditHash, AUDIT_GENESIS_HASH } from './repositories/audit-repository.ts';
+export { tickTime } from './repositories/tick-repository.ts';
+export {
+  POSTGRES_TEST_URL_VARIABLE,
+  postgresTestGate,
+  createThrowawayPostgresDatabase,
+  type PostgresTestGate,
+  type ThrowawayPostgresDatabase,
+} from './testing/postgres-test-db.ts';

@@ -8,6 +8,8 @@ import { storeTypeParsers } from './type-parsers.ts';
 export interface PgliteDriverOptions {
   /** The mutex to share with other users of the same PGlite (the embedded local socket server); a new one by default. */
   readonly mutex?: AsyncMutex;
+  /** Whether `close()` also closes the PGlite instance (default true); false for a driver over someone else's. */
+  readonly ownsDatabase?: boolean;
 }
 
 type PgliteQueryable = Pick<PGlite, 'query' | 'exec'> | Pick<Transaction, 'query' | 'exec'>;
@@ -80,11 +82,13 @@ export class PgliteDriver implements SqlDriver {
   readonly mutex: AsyncMutex;
   /** The wrapped PGlite instance. */
   readonly db: PGlite;
+  readonly #ownsDatabase: boolean;
   #closed = false;
 
   constructor(db: PGlite, options: PgliteDriverOptions = {}) {
     this.db = db;
     this.mutex = options.mutex ?? new AsyncMutex();
+    this.#ownsDatabase = options.ownsDatabase ?? true;
   }
 
   /** Runs one statement with `$1…$n` parameters while holding the mutex. */
@@ -129,11 +133,14 @@ export class PgliteDriver implements SqlDriver {
     });
   }
 
-  /** Closes the PGlite instance once no one holds the mutex; further calls throw `StoreClosedError`. */
+  /**
+   * Stops the driver (further calls throw `StoreClosedError`) and, when it owns the database, closes the PGlite
+   * instance once no one holds the mutex.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.mutex.run(() => this.db.close());
+    if (this.#ownsDatabase) await this.mutex.run(() => this.db.close());
   }
 
   #assertOpen(): void {

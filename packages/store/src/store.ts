@@ -1,0 +1,66 @@
+import type {
+  AccountRepository,
+  AuditRepository,
+  BarRepository,
+  FillRepository,
+  InstrumentRepository,
+  JobRunRepository,
+  OrderEventRepository,
+  OrderIntentRepository,
+  OrderRepository,
+  PositionRepository,
+  RunRepository,
+  TickRepository,
+} from '@kitepilot/core';
+import type { SqlDriver } from './driver/sql-driver.ts';
+import { SqlAccountRepository } from './repositories/account-repository.ts';
+import { SqlAuditRepository } from './repositories/audit-repository.ts';
+import { SqlBarRepository } from './repositories/bar-repository.ts';
+import { SqlFillRepository } from './repositories/fill-repository.ts';
+import { SqlInstrumentRepository } from './repositories/instrument-repository.ts';
+import { SqlJobRunRepository } from './repositories/job-run-repository.ts';
+import { SqlOrderEventRepository } from './repositories/order-event-repository.ts';
+import { SqlOrderIntentRepository } from './repositories/order-intent-repository.ts';
+import { SqlOrderRepository } from './repositories/order-repository.ts';
+import { SqlPositionRepository } from './repositories/position-repository.ts';
+import { SqlRunRepository } from './repositories/run-repository.ts';
+import { SqlTickRepository } from './repositories/tick-repository.ts';
+
+/** The store: every repository over one driver. */
+export interface Store {
+  readonly driver: SqlDriver;
+  readonly accounts: AccountRepository;
+  readonly instruments: InstrumentRepository;
+  readonly ticks: TickRepository;
+  readonly bars: BarRepository;
+  readonly intents: OrderIntentRepository;
+  readonly orders: OrderRepository;
+  readonly orderEvents: OrderEventRepository;
+  readonly fills: FillRepository;
+  readonly positions: PositionRepository;
+  readonly runs: RunRepository;
+  readonly audit: AuditRepository;
+  readonly jobRuns: JobRunRepository;
+  /** Closes the driver. */
+  close(): Promise<void>;
+}
+
+/** Returns the store over `driver`; the schema must already be migrated (see `migrate`). */
+export function createStore(driver: SqlDriver): Store {
+  return {
+    driver,
+    accounts: new SqlAccountRepository(driver),
+    instruments: new SqlInstrumentRepository(driver),
+    ticks: new SqlTickRepository(driver),
+    bars: new SqlBarRepository(driver),
+    intents: new SqlOrderIntentRepository(driver),
+    orders: new SqlOrderRepository(driver),
+    orderEvents: new SqlOrderEventRepository(driver),
+    fills: new SqlFillRepository(driver),
+    positions: new SqlPositionRepository(driver),
+    runs: new SqlRunRepository(driver),
+    audit: new SqlAuditRepository(driver),
+    jobRuns: new SqlJobRunRepository(driver),
+    close: () => driver.close(),
+  };
+}

@@ -33,6 +33,11 @@ export class EmbeddedPgliteDriver extends PgliteDriver {
     await this.mutex.run(() => this.#flusher.flush());
   }
 
+  /** Fsyncs every file PGlite wrote since the last whole-tree pass; call after `close` (shutdown checkpoint). */
+  async flushTreeAfterClose(): Promise<void> {
+    await this.#flusher.flushTree();
+  }
+
   /** Flushes while the caller already holds `mutex` (the local socket server after a client's commit). */
   async flushDurablyHoldingMutex(): Promise<void> {
     await this.#flusher.flush();

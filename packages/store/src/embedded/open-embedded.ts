@@ -1,5 +1,5 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import {
   acquireDataDirLock,
@@ -9,7 +9,6 @@ import {
   type DataDirLock,
 } from './data-dir-lock.ts';
 import type { DataDirLockInfo } from './data-dir-lock-info.ts';
-import { fsyncTree } from './durable-flush.ts';
 import { EmbeddedPgliteDriver } from './embedded-pglite-driver.ts';
 import {
   DataDirLockedError,
@@ -156,10 +155,10 @@ async function openOwned(
       dataDir,
       pgDataDir,
       socketPath,
-      close: closeOnce(() => shutDown(lock, driver, server, pgDataDir, durable)),
+      close: closeOnce(() => shutDown(lock, driver, server, durable)),
     };
   } catch (error) {
-    await shutDown(lock, driver, server, pgDataDir, false);
+    await shutDown(lock, driver, server, false);
     throw error;
   }
 }
@@ -168,7 +167,6 @@ async function shutDown(
   lock: DataDirLock,
   driver: EmbeddedPgliteDriver | null,
   server: LocalSocketServer | null,
-  pgDataDir: string,
   durable: boolean,
 ): Promise<void> {
   try {
@@ -176,7 +174,7 @@ async function shutDown(
     if (driver !== null) {
       await driver.close();
       // PGlite's shutdown checkpoint wrote every page without a host fsync.
-      if (durable) await fsyncTree(pgDataDir);
+      if (durable) await driver.flushTreeAfterClose();
     }
   } finally {
     await lock.release();
@@ -270,11 +268,27 @@ async function prepareDataDir(dataDir: string): Promise<void> {
     return;
   }
   try {
-    // 0700: PGlite creates its files world-writable (mode 0666), so the directory is what keeps others out.
-    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await makeDirectories(dataDir);
   } catch (error) {
     throw new DataDirUnusableError(dataDir, `cannot create it (${describeFsError(error)})`, { cause: error });
   }
+}
+
+/**
+ * Creates `dir` and its missing parents with mode 0700 (PGlite creates its files world-writable, mode 0666, so the
+ * directory is what keeps other users out). Node 20's `mkdir({ recursive: true })` never returns for a path under
+ * /proc, where mkdir fails with ENOENT although the parent exists, hence the explicit walk.
+ */
+async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let current = dir;
+  while (!(await pathExists(current))) {
+    missing.unshift(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const path of missing) await mkdir(path, { mode: 0o700 });
 }
 
 async function assertDirectory(dataDir: string): Promise<void> {

@@ -85,6 +85,20 @@ export function driverContract(backend: StoreTestBackend): void {
       expect(rows.rows).toEqual([{ v: 1 }]);
     });
 
+    it('maps a constraint that fails at COMMIT to a typed error', async () => {
+      const d = backend.driver();
+      await d.exec(`CREATE TABLE IF NOT EXISTS kp_parent (id int PRIMARY KEY);
+        CREATE TABLE IF NOT EXISTS kp_child (pid int REFERENCES kp_parent (id) DEFERRABLE INITIALLY DEFERRED);`);
+      const error = await d
+        .transaction(async (tx) => {
+          await tx.query('INSERT INTO kp_child VALUES (42)');
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreQueryError);
+      expect(error).toMatchObject({ code: 'FOREIGN_KEY_VIOLATION', sqlState: '23503' });
+      expect((await d.query('SELECT count(*) AS n FROM kp_child')).rows).toEqual([{ n: 0 }]);
+    });
+
     it('refuses a transaction handle used after the transaction ended', async () => {
       const leaked = await backend.driver().transaction(async (tx) => tx);
       await expect(leaked.query('SELECT 1')).rejects.toThrow(StoreClosedError);

@@ -31,3 +31,4 @@ export {
   type PostgresTestGate,
   type ThrowawayPostgresDatabase,
 } from './testing/postgres-test-db.ts';
+export * from './embedded/index.ts';

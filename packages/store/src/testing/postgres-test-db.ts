@@ -48,17 +48,36 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function onServer<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
+    return client;
   } catch (error) {
-    throw new Error(
-      `cannot connect to the test PostgreSQL at ${describePostgresTarget(postgresTarget(url))}`,
-      {
-        cause: error,
-      },
-    );
+    await client.end().catch((endError: unknown) => {
+      throw new AggregateError([error, endError], 'closing a failed test connection failed');
+    });
+    throw error;
+  }
+}
+
+async function onServer<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  let client: pg.Client;
+  try {
+    client = await connect(url);
+  } catch (error) {
+    const missingDatabase =
+      typeof error === 'object' && error !== null && 'code' in error && error.code === '3D000';
+    if (!missingDatabase) {
+      throw new Error(
+        `cannot connect to the test PostgreSQL at ${describePostgresTarget(postgresTarget(url))}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    // The URL's database need not exist: CREATE/DROP DATABASE can be issued from the maintenance database.
+    client = await connect(withDatabase(url, 'postgres'));
   }
   try {
     return await fn(client);
@@ -68,8 +87,9 @@ async function onServer<T>(url: string, fn: (client: pg.Client) => Promise<T>): 
 }
 
 /**
- * Creates an empty database `kp_test_<random>` on the server of `baseUrl` (connecting to the database named there,
- * which must exist) so that test files never share state; drop it in `afterAll`.
+ * Creates an empty database `kp_test_<random>` on the server of `baseUrl` (issuing CREATE DATABASE from the database
+ * named there, or from `postgres` when that one does not exist) so that test files never share state; drop it in
+ * `afterAll`.
  */
 export async function createThrowawayPostgresDatabase(baseUrl: string): Promise<ThrowawayPostgresDatabase> {
   const name = `kp_test_${randomBytes(8).toString('hex')}`;

@@ -10,7 +10,14 @@ export {
   type PostgresDriverOptions,
   type PostgresTarget,
 } from './driver/postgres-driver.ts';
-export { parseSafeBigint, parseTimestamptz, toTimestamptzParam } from './driver/type-parsers.ts';
+export {
+  parseSafeBigint,
+  parseSafeNumeric,
+  parseTimestamptz,
+  toTimestamptzParam,
+  storeTypeParsers,
+  pgTypeOid,
+} from './driver/type-parsers.ts';
 export {
   migrate,
   schemaVersion,

@@ -1,1 +1,5 @@
 export * from './parse/index.ts';
+export * from './errors.ts';
+export * from './http/index.ts';
+export * from './auth/index.ts';
+export * from './postback/index.ts';

@@ -1,0 +1,2 @@
+export * from './verify-postback-checksum.ts';
+export * from './parse-postback.ts';

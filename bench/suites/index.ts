@@ -1,4 +1,5 @@
 import type { BenchSuite } from '../bench-types.ts';
+import { kiteDecodeSuite } from './kite-decode.bench.ts';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
-export const SUITES: readonly BenchSuite[] = [];
+export const SUITES: readonly BenchSuite[] = [kiteDecodeSuite];

@@ -81,12 +81,12 @@ describe('openEmbeddedStore', () => {
     await owner.waitForLine(/^OPENED owner$/);
 
     const client = startChildScript('./open-store.ts', [dataDir, 'client']);
+    const second = startChildScript('./open-store.ts', [dataDir, 'owner']);
     const rows = await client.waitForLine(/^ROWS /);
     expect(client.lines).toContain('OPENED socket');
     expect(JSON.parse(rows.slice(5))).toEqual([1, client.pid]);
     expect(await client.exited).toBe(0);
 
-    const second = startChildScript('./open-store.ts', [dataDir, 'owner']);
     const failure = await second.waitForLine(/^FAILED /);
     expect(failure).toContain('DataDirLockedError');
     expect(failure).toContain(`pid ${owner.pid}`);

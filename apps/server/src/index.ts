@@ -1,1 +1,7 @@
-export {};
+export * from './config/index.ts';
+export * from './http/build-app.ts';
+export * from './kitepilot-server.ts';
+export * from './logger.ts';
+export * from './open-store.ts';
+export * from './system-clock.ts';
+export * from './secrets/index.ts';

@@ -26,9 +26,14 @@ export const StatusSchema = Type.Object(
         now: Type.String({ description: 'UTC, ISO 8601' }),
         nowIst: Type.String({ description: 'IST, ISO 8601 with +05:30' }),
         date: Type.String({ description: 'IST calendar date' }),
-        tradingDay: Type.Boolean(),
+        tradingDay: Type.Union([Type.Boolean(), Type.Null()], {
+          description: 'null when the shipped NSE calendar does not cover the date (see calendarNote)',
+        }),
         holiday: Type.Union([Type.String(), Type.Null()]),
         phase: Type.Object({ equity: MarketPhase, fno: MarketPhase }, { additionalProperties: false }),
+        calendarNote: Type.Union([Type.String(), Type.Null()], {
+          description: 'why the market fields are unknown, e.g. a year the calendar data does not cover yet',
+        }),
       },
       { additionalProperties: false },
     ),

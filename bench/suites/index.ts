@@ -1,5 +1,6 @@
 import type { BenchSuite } from '../bench-types.ts';
+import { coreSuite } from './core.bench.ts';
 import { kiteDecodeSuite } from './kite-decode.bench.ts';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
-export const SUITES: readonly BenchSuite[] = [kiteDecodeSuite];
+export const SUITES: readonly BenchSuite[] = [coreSuite, kiteDecodeSuite];

@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './http/index.ts';
 export * from './auth/index.ts';
 export * from './postback/index.ts';
+export * from './ws/index.ts';

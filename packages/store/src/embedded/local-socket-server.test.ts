@@ -178,6 +178,26 @@ describe('LocalSocketServer', () => {
     expect(await ids()).toEqual([]);
   });
 
+  it('drops a client that sends a message length below the header size and keeps serving others', async () => {
+    const socket = connect(server.socketPath);
+    // Read the replies, or the socket never sees the end of the stream and never emits 'close'.
+    socket.resume();
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const startupBody = Buffer.concat([
+      Buffer.from([0, 3, 0, 0]),
+      cstr('user'),
+      cstr('postgres'),
+      Buffer.from([0]),
+    ]);
+    const startup = Buffer.alloc(4);
+    startup.writeInt32BE(startupBody.length + 4, 0);
+    socket.write(Buffer.concat([startup, startupBody, Buffer.from([0x51, 0, 0, 0, 0])]));
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await vi.waitFor(() => expect(server.connectionCount).toBe(0));
+    const client = await socketClient();
+    expect((await client.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
   it('rolls back the open transactions of connected clients when it stops', async () => {
     const client = await socketClient();
     client.on('error', () => undefined);

@@ -131,6 +131,7 @@ export class LocalSocketSession {
     if (this.#buffer.length < 8) return 'wait';
     const length = this.#buffer.readInt32BE(0);
     const code = this.#buffer.readInt32BE(4);
+    if (length < 8) return this.#protocolViolation();
     if (this.#buffer.length < length) return 'wait';
     const frame = this.#take(length);
     if (code === requestCode.ssl || code === requestCode.gssEncryption) {
@@ -148,9 +149,18 @@ export class LocalSocketSession {
 
   #nextMessage(): Uint8Array | 'wait' {
     if (this.#buffer.length < 5) return 'wait';
-    const total = 1 + this.#buffer.readInt32BE(1);
+    const length = this.#buffer.readInt32BE(1);
+    if (length < 4) return this.#protocolViolation();
+    const total = 1 + length;
     if (this.#buffer.length < total) return 'wait';
     return this.#take(total);
+  }
+
+  /** Drops a client whose framing is impossible (a length below the header's own size). */
+  #protocolViolation(): 'wait' {
+    this.#buffer = Buffer.alloc(0);
+    this.#socket.destroy();
+    return 'wait';
   }
 
   #take(length: number): Uint8Array {

@@ -76,6 +76,13 @@ export interface MarketSnapshot {
   readonly upperCircuitPaise: number;
 }
 
+/** The book an order meets at one second. */
+export interface OrderBookView {
+  readonly lastPricePaise: number;
+  readonly buy: readonly DepthLevel[];
+  readonly sell: readonly DepthLevel[];
+}
+
 /** Historical candle intervals of Kite (§2.3). */
 export const HISTORICAL_INTERVALS = {
   minute: 1,
@@ -278,15 +285,9 @@ export class SyntheticMarket {
     const current = this.minuteCandle(model, minute, second);
     const volume = state.volume + current.volume;
     const pv = state.pv + current.volume * current.close;
-    const tick = model.instrument.tickSizePaise;
     const lot = Math.max(1, model.instrument.lotSize);
     const secondIndex = minute * 60 + second;
-    const buy: DepthLevel[] = [];
-    const sell: DepthLevel[] = [];
-    for (let level = 0; level < 5; level++) {
-      buy.push(this.#depthLevel(model, current.close - level * tick, secondIndex, level));
-      sell.push(this.#depthLevel(model, current.close + (level + 1) * tick, secondIndex, level + 5));
-    }
+    const { buy, sell } = this.#depth(model, current.close, secondIndex);
     const tradeHash = hashUnit(this.#seed, model.stream, TRADE_STREAM, secondIndex);
     const lastQuantity =
       model.minuteVolume === 0
@@ -322,6 +323,27 @@ export class SyntheticMarket {
       lowerCircuitPaise: band.lower,
       upperCircuitPaise: band.upper,
     };
+  }
+
+  /** Returns the last price and the five-level book (bids at and below the last price, asks above it) at a second. */
+  book(model: InstrumentModel, minute: number, second: number): OrderBookView {
+    const last = this.priceAt(model, minute, second);
+    return { lastPricePaise: last, ...this.#depth(model, last, minute * 60 + second) };
+  }
+
+  #depth(
+    model: InstrumentModel,
+    last: number,
+    secondIndex: number,
+  ): { buy: DepthLevel[]; sell: DepthLevel[] } {
+    const tick = model.instrument.tickSizePaise;
+    const buy: DepthLevel[] = [];
+    const sell: DepthLevel[] = [];
+    for (let level = 0; level < 5; level++) {
+      buy.push(this.#depthLevel(model, last - level * tick, secondIndex, level));
+      sell.push(this.#depthLevel(model, last + (level + 1) * tick, secondIndex, level + 5));
+    }
+    return { buy, sell };
   }
 
   #depthLevel(model: InstrumentModel, pricePaise: number, secondIndex: number, level: number): DepthLevel {

@@ -6,3 +6,4 @@ export * from './ticker-events.ts';
 export * from './ticker-errors.ts';
 export * from './kite-ticker-connection.ts';
 export * from './kite-ticker-client.ts';
+export * from './broker-link-events.ts';

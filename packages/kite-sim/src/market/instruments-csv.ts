@@ -37,5 +37,6 @@ export function instrumentsCsv(
       ].join(','),
     );
   }
-  return `${rows.join('\n')}\n`;
+  // No trailing newline: the official client's CSV parser would turn it into an empty instrument.
+  return rows.join('\n');
 }

@@ -87,11 +87,18 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
-/** Serves the redirect URL once; resolves with the request token it carries. */
-async function awaitRedirect(
+/** A local callback server waiting for the login redirect. */
+interface RedirectWaiter {
+  /** Resolves with the request token of the redirect; rejects after the timeout. */
+  readonly token: Promise<string>;
+  readonly close: () => Promise<void>;
+}
+
+/** Starts serving the redirect URL (before the login URL is shown, so that no redirect can arrive too early). */
+async function listenForRedirect(
   cb: { host: string; port: number; path: string },
   timeoutMs: number,
-): Promise<string> {
+): Promise<RedirectWaiter> {
   let settle: { resolve: (t: string) => void; reject: (e: Error) => void } | null = null;
   const token = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
   const server = createServer((req, res) => {
@@ -124,13 +131,14 @@ async function awaitRedirect(
       ),
     timeoutMs,
   );
-  try {
-    return await token;
-  } finally {
-    clearTimeout(timer);
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  return {
+    token,
+    close: async () => {
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 /** `kitepilot kite login`: prints the login URL, takes the request token, exchanges it and stores the session. */
@@ -165,18 +173,23 @@ export async function runKiteLogin(flags: KiteLoginFlags, io: KiteLoginIo = stdi
     io.write(`Created the master key file ${masterKey.source} (mode 0600); back it up.\n`);
   const cipher = new CredentialCipher(masterKey.key);
 
-  io.write(`Open this URL and log in to Kite:\n  ${loginUrl(apiKey as string, config.kite.loginUrl)}\n`);
+  const callback = flags.requestToken === undefined ? localCallback(config.kite.redirectUrl) : null;
+  const waiter = callback === null ? null : await listenForRedirect(callback, timeoutMs);
   let requestToken: string;
-  const callback = localCallback(config.kite.redirectUrl);
-  if (flags.requestToken !== undefined) {
-    requestToken = requestTokenFromInput(flags.requestToken);
-  } else if (callback !== null) {
-    io.write(`Waiting for the redirect on ${config.kite.redirectUrl} …\n`);
-    requestToken = await awaitRedirect(callback, timeoutMs);
-  } else {
-    requestToken = requestTokenFromInput(
-      await io.readLine('Paste the request_token (or the whole redirect URL): '),
-    );
+  try {
+    io.write(`Open this URL and log in to Kite:\n  ${loginUrl(apiKey as string, config.kite.loginUrl)}\n`);
+    if (flags.requestToken !== undefined) {
+      requestToken = requestTokenFromInput(flags.requestToken);
+    } else if (waiter !== null) {
+      io.write(`Waiting for the redirect on ${config.kite.redirectUrl} …\n`);
+      requestToken = await waiter.token;
+    } else {
+      requestToken = requestTokenFromInput(
+        await io.readLine('Paste the request_token (or the whole redirect URL): '),
+      );
+    }
+  } finally {
+    await waiter?.close();
   }
 
   const client = new KiteRestClient({

@@ -1,13 +1,13 @@
 // The official kiteconnect client (the reference, kite-connect.md) drives the simulator's REST API: if it
 // cannot tell the simulator from Kite on these paths, neither can our adapter.
 import { istToEpochMs, TestClock } from '@kitepilot/core';
-import { KiteConnect } from 'kiteconnect';
+import { KiteConnect, type Connect } from 'kiteconnect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKiteSim, type KiteSim } from './index.ts';
 
 const START = istToEpochMs('2026-11-23', '10:00:30');
 
-async function loginWithOfficialClient(sim: KiteSim): Promise<KiteConnect> {
+async function loginWithOfficialClient(sim: KiteSim): Promise<Connect> {
   const kc = new KiteConnect({ api_key: sim.apiKey, root: sim.restUrl });
   // getLoginURL() always points at kite.zerodha.com (§1); keep its query, send it to the simulator.
   const official = new URL(kc.getLoginURL());
@@ -21,7 +21,7 @@ async function loginWithOfficialClient(sim: KiteSim): Promise<KiteConnect> {
 
 describe('startKiteSim with the official KiteConnect client', () => {
   let sim: KiteSim;
-  let kc: KiteConnect;
+  let kc: Connect;
   const clock = new TestClock(START);
 
   beforeAll(async () => {
@@ -103,7 +103,13 @@ describe('startKiteSim with the official KiteConnect client', () => {
     const nfo = await kc.getInstruments('NFO');
     expect(nfo.every((i) => i.exchange === 'NFO')).toBe(true);
     const fut = all.find((i) => i.tradingsymbol === 'SIMNIFTY26NOVFUT')!;
-    expect(fut).toMatchObject({ lot_size: 65, tick_size: 0.1, instrument_type: 'FUT', segment: 'NFO-FUT', name: 'SIMNIFTY' });
+    expect(fut).toMatchObject({
+      lot_size: 65,
+      tick_size: 0.1,
+      instrument_type: 'FUT',
+      segment: 'NFO-FUT',
+      name: 'SIMNIFTY',
+    });
     expect(fut.expiry).toBeInstanceOf(Date);
     const raw = await fetch(`${sim.restUrl}/instruments`);
     expect(raw.headers.get('content-type')).toBe('text/csv');
@@ -127,7 +133,14 @@ describe('startKiteSim with the official KiteConnect client', () => {
     expect(minutes[0]!.date.getTime()).toBe(istToEpochMs('2026-11-23', '09:15'));
     expect(minutes.at(-1)!.date.getTime()).toBe(istToEpochMs('2026-11-23', '10:00'));
     expect(minutes[0]!.oi).toBeGreaterThan(0);
-    const days = await kc.getHistoricalData(future.instrumentToken, 'day', '2026-11-16 00:00:00', '2026-11-23 23:59:59', true, true);
+    const days = await kc.getHistoricalData(
+      future.instrumentToken,
+      'day',
+      '2026-11-16 00:00:00',
+      '2026-11-23 23:59:59',
+      true,
+      true,
+    );
     expect(days).toHaveLength(8);
     const [ltp] = Object.values(await kc.getLTP(['NFO:SIMNIFTY26NOVFUT']));
     expect(days.at(-1)!.close).toBe(ltp!.last_price);
@@ -157,7 +170,12 @@ describe('startKiteSim with the official KiteConnect client', () => {
       'OPEN',
       'COMPLETE',
     ]);
-    expect(history.at(-1)).toMatchObject({ filled_quantity: 10, pending_quantity: 0, average_price: ask, tag: 'kpA1' });
+    expect(history.at(-1)).toMatchObject({
+      filled_quantity: 10,
+      pending_quantity: 0,
+      average_price: ask,
+      tag: 'kpA1',
+    });
     const trades = await kc.getOrderTrades(filled.order_id);
     expect(trades.reduce((s, t) => s + t.quantity, 0)).toBe(10);
 
@@ -170,7 +188,10 @@ describe('startKiteSim with the official KiteConnect client', () => {
       order_type: 'LIMIT',
       price: Math.round(q!.last_price * 0.95 * 20) / 20,
     });
-    await kc.modifyOrder('regular', resting.order_id, { price: Math.round(q!.last_price * 0.96 * 20) / 20, quantity: 6 });
+    await kc.modifyOrder('regular', resting.order_id, {
+      price: Math.round(q!.last_price * 0.96 * 20) / 20,
+      quantity: 6,
+    });
     await kc.cancelOrder('regular', resting.order_id);
     const restingHistory = await kc.getOrderHistory(resting.order_id);
     expect(restingHistory.map((h) => h.status)).toEqual([
@@ -187,7 +208,9 @@ describe('startKiteSim with the official KiteConnect client', () => {
     ]);
     expect(restingHistory.at(-1)).toMatchObject({ quantity: 6, cancelled_quantity: 6, modified: true });
     const orders = await kc.getOrders();
-    expect(orders.map((o) => o.order_id)).toEqual(expect.arrayContaining([filled.order_id, resting.order_id]));
+    expect(orders.map((o) => o.order_id)).toEqual(
+      expect.arrayContaining([filled.order_id, resting.order_id]),
+    );
     const allTrades = await kc.getTrades();
     expect(allTrades.some((t) => t.order_id === filled.order_id)).toBe(true);
   });
@@ -226,6 +249,8 @@ describe('startKiteSim with the official KiteConnect client', () => {
         product: 'NRML',
         order_type: 'MARKET',
         quantity: 65,
+        price: 0,
+        trigger_price: 0,
       },
     ]);
     expect(orderMargins[0]!.total).toBeGreaterThan(0);
@@ -243,7 +268,13 @@ describe('startKiteSim with the official KiteConnect client', () => {
       },
     ]);
     // CNC buy of ₹80,000: STT 0.1 % = ₹80, stamp 0.015 % = ₹12, exchange 0.00307 % = ₹2.46, SEBI ₹0.08.
-    expect(note[0]!.charges).toMatchObject({ transaction_tax: 80, stamp_duty: 12, exchange_turnover_charge: 2.46, sebi_turnover_charge: 0.08, brokerage: 0 });
+    expect(note[0]!.charges).toMatchObject({
+      transaction_tax: 80,
+      stamp_duty: 12,
+      exchange_turnover_charge: 2.46,
+      sebi_turnover_charge: 0.08,
+      brokerage: 0,
+    });
   });
 
   it('keeps GTT triggers through create, read, modify and delete', async () => {

@@ -211,7 +211,8 @@ export class KiteHttp {
         }
         if (error instanceof KiteRateLimitError || !error.retryable) breaker.onNeutral();
         else breaker.onFailure();
-        if (error instanceof TokenException) this.#expire(error);
+        // A TokenException on the token exchange means a bad request token, not an expired session.
+        if (error instanceof TokenException && request.auth !== false) this.#expire(error);
         if (!error.retryable || attempt >= maxAttempts) throw error;
         const delay = backoffDelayMs(attempt, this.#backoff, this.#random);
         // A 429 means a window of about a second is full; waiting less would only draw another 429.

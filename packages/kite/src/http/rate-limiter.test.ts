@@ -7,6 +7,8 @@ import { KiteRateLimitError } from '../errors.ts';
 import { KITE_RATE_LIMITS, RateLimiter } from './rate-limiter.ts';
 
 const START = Date.UTC(2026, 10, 23, 4, 0, 0);
+/** Kite's limits without the jitter margin, so that the expected times read as the published limits. */
+const EXACT = { ...KITE_RATE_LIMITS, marginMs: 0 };
 
 function grantTimes(
   clock: TestClock,
@@ -32,7 +34,7 @@ async function settle(clock: TestClock, untilMs: number): Promise<void> {
 describe('RateLimiter', () => {
   it('grants quote requests one per second', async () => {
     const clock = new TestClock(START);
-    const limiter = new RateLimiter(clock);
+    const limiter = new RateLimiter(clock, EXACT);
     const times = grantTimes(clock, limiter, 'quote', 3);
     await settle(clock, START + 10_000);
     expect(times.map((t) => t - START)).toEqual([0, 1000, 2000]);
@@ -40,7 +42,7 @@ describe('RateLimiter', () => {
 
   it('grants historical requests three per second', async () => {
     const clock = new TestClock(START);
-    const limiter = new RateLimiter(clock);
+    const limiter = new RateLimiter(clock, EXACT);
     const times = grantTimes(clock, limiter, 'historical', 7);
     await settle(clock, START + 10_000);
     expect(times.map((t) => t - START)).toEqual([0, 0, 0, 1000, 1000, 1000, 2000]);
@@ -48,7 +50,7 @@ describe('RateLimiter', () => {
 
   it('holds order requests to 10 per second and 400 per minute', async () => {
     const clock = new TestClock(START);
-    const limiter = new RateLimiter(clock);
+    const limiter = new RateLimiter(clock, EXACT);
     const times = grantTimes(clock, limiter, 'orders', 401);
     await settle(clock, START + 120_000);
     expect(times).toHaveLength(401);
@@ -58,9 +60,17 @@ describe('RateLimiter', () => {
     expect(times[400]! - START).toBe(60_000);
   });
 
-  it('shares one budget between all callers of a class but not between classes', async () => {
+  it('adds the jitter margin before a token returns by default', async () => {
     const clock = new TestClock(START);
     const limiter = new RateLimiter(clock);
+    const times = grantTimes(clock, limiter, 'quote', 3);
+    await settle(clock, START + 10_000);
+    expect(times.map((t) => t - START)).toEqual([0, 1100, 2200]);
+  });
+
+  it('shares one budget between all callers of a class but not between classes', async () => {
+    const clock = new TestClock(START);
+    const limiter = new RateLimiter(clock, EXACT);
     const quotes = grantTimes(clock, limiter, 'quote', 2);
     const others = grantTimes(clock, limiter, 'other', 2);
     await settle(clock, START + 5000);
@@ -70,7 +80,7 @@ describe('RateLimiter', () => {
 
   it('rejects order requests past the daily cap and counts afresh on the next IST day', async () => {
     const clock = new TestClock(START);
-    const limiter = new RateLimiter(clock, { ...KITE_RATE_LIMITS, ordersPerDay: 2 });
+    const limiter = new RateLimiter(clock, { ...EXACT, ordersPerDay: 2 });
     await limiter.acquire('orders');
     await limiter.acquire('orders');
     const error = await limiter.acquire('orders').catch((e: unknown) => e);
@@ -86,7 +96,7 @@ describe('RateLimiter', () => {
         fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 40 }),
         async (gaps) => {
           const clock = new TestClock(START);
-          const limiter = new RateLimiter(clock);
+          const limiter = new RateLimiter(clock, EXACT);
           const granted: { i: number; t: number }[] = [];
           let i = 0;
           for (const gap of gaps) {

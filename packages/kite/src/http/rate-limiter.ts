@@ -1,6 +1,7 @@
 // Client-side limits per endpoint class (kite-connect.md §4, market-rules.md §5.2). Each limit is a bucket of
-// `capacity` tokens where a token taken at t returns at t + periodMs: never more than `capacity` requests in any
-// window of `periodMs`, so neither a fixed-window nor a sliding-window server counter can be exceeded.
+// `capacity` tokens where a token taken at t returns at t + periodMs + marginMs: never more than `capacity` requests
+// in any window of `periodMs`, so neither a fixed-window nor a sliding-window server counter can be exceeded. The
+// margin absorbs the difference in network delay between two requests (the server counts arrivals, we count sends).
 import { istDate, type Clock } from '@kitepilot/core';
 import { KiteRateLimitError } from '../errors.ts';
 import { uniqueTimerName } from './clock-sleep.ts';
@@ -17,9 +18,11 @@ export interface RateLimits {
   readonly perClass: Readonly<Record<EndpointClass, readonly RateLimit[]>>;
   /** Order place/modify/cancel requests allowed per IST day (5000 per user/API key). */
   readonly ordersPerDay: number;
+  /** Extra time before a token returns, for jitter in network delay (default 100 ms). */
+  readonly marginMs?: number;
 }
 
-/** Kite's published limits: quote 1/s, historical 3/s, orders 10/s and 400/min (and 5000/day), others 10/s. */
+/** Kite's published limits: quote 1/s, historical 3/s, orders 10/s and 400/min (and 5000/day), others 10/s; 100 ms margin. */
 export const KITE_RATE_LIMITS: RateLimits = {
   perClass: {
     quote: [{ capacity: 1, periodMs: 1000 }],
@@ -31,6 +34,7 @@ export const KITE_RATE_LIMITS: RateLimits = {
     other: [{ capacity: 10, periodMs: 1000 }],
   },
   ordersPerDay: 5000,
+  marginMs: 100,
 };
 
 /** A bucket of `capacity` tokens; a token taken at t returns at t + periodMs. */
@@ -39,12 +43,15 @@ export class TokenBucket {
   /** When each taken token returns, oldest first. */
   readonly #returns: number[] = [];
 
+  readonly #marginMs: number;
+
   /** Creates a full bucket. */
-  constructor(limit: RateLimit) {
+  constructor(limit: RateLimit, marginMs = 0) {
     if (!Number.isSafeInteger(limit.capacity) || limit.capacity < 1 || limit.periodMs <= 0) {
       throw new RangeError(`rate limit ${limit.capacity} per ${limit.periodMs} ms is not positive`);
     }
     this.limit = limit;
+    this.#marginMs = marginMs;
   }
 
   /** Returns how many ms from `nowMs` until a token is available (0 when one is). */
@@ -56,7 +63,7 @@ export class TokenBucket {
 
   /** Takes a token at `nowMs`; the caller has checked waitMs() is 0. */
   take(nowMs: number): void {
-    this.#returns.push(nowMs + this.limit.periodMs);
+    this.#returns.push(nowMs + this.limit.periodMs + this.#marginMs);
   }
 }
 
@@ -84,7 +91,7 @@ export class RateLimiter {
     this.#limits = limits;
     const make = <T>(f: (c: EndpointClass) => T): Record<EndpointClass, T> =>
       Object.fromEntries(ENDPOINT_CLASSES.map((c) => [c, f(c)])) as Record<EndpointClass, T>;
-    this.#buckets = make((c) => limits.perClass[c].map((l) => new TokenBucket(l)));
+    this.#buckets = make((c) => limits.perClass[c].map((l) => new TokenBucket(l, limits.marginMs ?? 0)));
     this.#queues = make(() => []);
     this.#timers = make(() => null);
   }

@@ -152,7 +152,7 @@ export async function startKiteSim(options: KiteSimOptions = {}): Promise<KiteSi
       failNextRequests: (n, status, pathPrefix) => faults.arm({ kind: 'fail', status }, n, pathPrefix),
       rateLimitNextRequests: (n, pathPrefix) => faults.arm({ kind: 'rate-limit' }, n, pathPrefix),
       delayNextResponses: (n, ms, pathPrefix) => faults.arm({ kind: 'delay', ms }, n, pathPrefix),
-      expireTokens: () => sessions.expireAll(clock.now()),
+      expireTokens: () => sessions.expireAll(),
       delayPostbacks: (ms) => postbacks.delay(ms),
       losePostbacks: (n) => postbacks.lose(n),
     },

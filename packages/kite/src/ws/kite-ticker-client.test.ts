@@ -1,4 +1,5 @@
 import { TestClock, type Tick } from '@kitepilot/core';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { aFullPacket, encodeFrame } from '../parse/testing/ticker-frame-builder.ts';
 import { KiteTickerClient, type KiteTickerClientOptions } from './kite-ticker-client.ts';
@@ -370,5 +371,56 @@ describe('KiteTickerClient', () => {
     expect(scheduler.pending.size).toBe(0);
     expect(events.reconnecting).toEqual([]);
     expect(() => client.subscribe([408065])).toThrow('subscribe() called on a closed ticker client');
+  });
+
+  it('closes while waiting to reconnect, cancelling the timer', async () => {
+    server.refuseWith = 503;
+    const client = aClient({ backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
+    const events = record(client);
+    client.connect();
+    await vi.waitFor(() => expect(events.reconnecting).toHaveLength(1));
+    expect(client.connectionStates()).toEqual(['waiting']);
+    await client.close();
+    expect(scheduler.pending.size).toBe(0);
+    expect(client.connectionStates()).toEqual(['closed']);
+  });
+
+  it('closes while the handshake is still pending', async () => {
+    const accepted: Socket[] = [];
+    const silent = createNetServer((socket) => accepted.push(socket)); // accepts TCP, never answers the upgrade
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = aClient({ wsUrl: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}` });
+      const events = record(client);
+      client.connect();
+      expect(client.connectionStates()).toEqual(['connecting']);
+      await client.close();
+      expect(scheduler.pending.size).toBe(0);
+      expect(events.reconnecting).toEqual([]);
+      expect(events.connected).toEqual([]);
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('gives up a handshake that does not complete within the connect timeout and retries', async () => {
+    const accepted: Socket[] = [];
+    const silent = createNetServer((socket) => accepted.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = aClient({
+        wsUrl: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        connectTimeoutMs: 50,
+      });
+      const events = record(client);
+      client.connect();
+      await vi.waitFor(() => expect(events.reconnecting.length).toBeGreaterThanOrEqual(2));
+      expect(events.reconnecting[0]!.reason).toBe('socket error: Opening handshake has timed out');
+      await client.close();
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });

@@ -355,6 +355,22 @@ describe('KiteRestClient against the simulator', () => {
     }
   });
 
+  it('logs out: the invalidated token is refused afterwards', async () => {
+    const other = new KiteRestClient({
+      apiKey: sim.apiKey,
+      baseUrl: sim.restUrl,
+      accessToken: sim.createAccessToken(),
+      clock,
+      random: () => 0,
+    });
+    expect((await run(other.getProfile())).userId).toBe('SIM001');
+    const token = other.accessToken;
+    await expect(run(other.invalidateAccessToken())).resolves.toBe(true);
+    expect(other.accessToken).toBeNull();
+    other.setAccessToken(token);
+    await expect(run(other.getProfile())).rejects.toBeInstanceOf(TokenException);
+  });
+
   it('caused no internal error in the simulator', () => {
     expect(sim.internalErrors()).toEqual([]);
   });

@@ -149,6 +149,30 @@ describe('KiteRestClient', () => {
     ]);
   });
 
+  it('reads auction instruments with their auction number', async () => {
+    fake.handle((_req, res) =>
+      sendData(res, [
+        {
+          tradingsymbol: 'INFY',
+          exchange: 'NSE',
+          instrument_token: 408065,
+          quantity: 5,
+          average_price: 1450.255,
+          last_price: 1573.7,
+          auction_number: '22',
+        },
+      ]),
+    );
+    const [a] = await client.getAuctionInstruments();
+    expect(fake.requests[0]?.path).toBe('/portfolio/holdings/auctions');
+    expect(a).toMatchObject({
+      auctionNumber: '22',
+      quantity: 5,
+      averagePricePaise: 145026,
+      lastPricePaise: 157370,
+    });
+  });
+
   it('parses orders with exact paise and IST times', async () => {
     fake.handle((_req, res) =>
       sendData(res, [

@@ -342,6 +342,15 @@ export class KiteRestClient extends KiteHttp {
     );
   }
 
+  /** Returns the holdings open for the exchange's auction, each with its `auction_number` (not in the TS types). */
+  async getAuctionInstruments(): Promise<(KiteHolding & { readonly auctionNumber: string })[]> {
+    const data = await this.call({ method: 'GET', path: '/portfolio/holdings/auctions', kind: 'read' });
+    return arr(data, 'auction instruments').map((v) => ({
+      ...parseHolding(v),
+      auctionNumber: str(obj(v, 'auction instrument'), 'auction_number'),
+    }));
+  }
+
   /** Converts a position's product; returns Kite's `true`. */
   async convertPosition(params: KiteConvertPositionParams): Promise<boolean> {
     const data = await this.call({

@@ -6,6 +6,27 @@ import { reportError } from './report-error.ts';
 const runStart = async (flags: object) => (await import('./commands/start.ts')).runStart(flags);
 const runMigrate = async (flags: object) => (await import('./commands/migrate.ts')).runMigrate(flags);
 const runCalendar = async (flags: object) => (await import('./commands/calendar.ts')).runCalendar(flags);
+const runKiteLogin = async (flags: object) => {
+  await (await import('./commands/kite-login.ts')).runKiteLogin(flags);
+};
+const runKiteSim = async (flags: object) => (await import('./commands/kite-sim.ts')).runKiteSim(flags);
+
+function parsePositiveInt(what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n <= 0) {
+      throw new InvalidArgumentError(`${what} ${JSON.stringify(value)} is not a positive integer`);
+    }
+    return n;
+  };
+}
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new InvalidArgumentError(`seed ${JSON.stringify(value)} is not an integer ≥ 0`);
+  return n;
+}
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -59,7 +80,38 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON: date, tradingDay, holiday, sessions')
     .action(runCalendar);
 
-  for (const command of program.commands) command.exitOverride();
+  const kite = program
+    .command('kite')
+    .description('Zerodha Kite Connect: log in and manage the broker session');
+  kite
+    .command('login')
+    .description('log in to Kite Connect: open the printed URL, approve, and the session is stored encrypted')
+    .option('--account <acc_id>', 'KitePilot account the session belongs to', 'acc_default')
+    .option('--request-token <token>', 'a request_token (or the whole redirect URL) pasted from the browser')
+    .option(
+      '--timeout <seconds>',
+      'how long to wait for the redirect on the local callback',
+      parsePositiveInt('timeout'),
+      300,
+    )
+    .option('--data-dir <dir>', 'embedded data directory (config storage.dataDir, default ./data)')
+    .option('--config <file>', 'config file (default ./kitepilot.toml when present)')
+    .action(runKiteLogin);
+
+  program
+    .command('kite-sim')
+    .description(
+      'run the Kite Connect simulator (simulated market, test credentials): REST and ticker on one port',
+    )
+    .option('--port <n>', 'port on 127.0.0.1 (default: any free port)', parsePort)
+    .option('--api-key <key>', 'api_key the simulator accepts (default kpsim_key)')
+    .option('--api-secret <secret>', 'api_secret of the simulated app (default kpsim_secret)')
+    .option('--seed <n>', 'seed of the synthetic market (default 1)', parseSeed)
+    .option('--redirect-url <url>', 'where the simulated login redirects with a request_token')
+    .option('--postback-url <url>', 'where order postbacks are POSTed')
+    .action(runKiteSim);
+
+  for (const command of [...program.commands, ...kite.commands]) command.exitOverride();
   return program;
 }
 

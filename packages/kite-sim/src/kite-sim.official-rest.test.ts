@@ -277,6 +277,39 @@ describe('startKiteSim with the official KiteConnect client', () => {
     });
   });
 
+  it('converts a day position between products and prices a basket', async () => {
+    await kc.convertPosition({
+      exchange: 'NSE',
+      tradingsymbol: 'SIMSBIN',
+      transaction_type: 'BUY',
+      position_type: 'day',
+      quantity: 4,
+      old_product: 'MIS',
+      new_product: 'CNC',
+    });
+    const positions = await kc.getPositions();
+    const byProduct = new Map(
+      positions.day.filter((p) => p.tradingsymbol === 'SIMSBIN').map((p) => [p.product, p.quantity]),
+    );
+    expect(byProduct.get('MIS')).toBe(6);
+    expect(byProduct.get('CNC')).toBe(4);
+    const line = {
+      exchange: 'NFO',
+      tradingsymbol: 'SIMNIFTY26NOVFUT',
+      transaction_type: 'BUY',
+      variety: 'regular',
+      product: 'NRML',
+      order_type: 'LIMIT',
+      quantity: 65,
+      price: 26000,
+      trigger_price: 0,
+    } as const;
+    const basket = await kc.orderBasketMargins([line, { ...line, quantity: 130 }]);
+    const [single] = await kc.orderMargins([line]);
+    expect(basket.orders).toHaveLength(2);
+    expect(basket.initial.total).toBeCloseTo(single!.total * 3, 6);
+  });
+
   it('keeps GTT triggers through create, read, modify and delete', async () => {
     const params = {
       trigger_type: 'single' as const,

@@ -250,6 +250,43 @@ describe('startKiteSim', () => {
     expect(during).toEqual([]);
   });
 
+  it('pushes the fill of a resting order as an order update without any REST call', async () => {
+    const clock = new TestClock(T0);
+    const s = await sim({ clock, tickIntervalMs: 20 });
+    const token = s.createAccessToken();
+    const ws = connect(s, token);
+    const updates: Record<string, unknown>[] = [];
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary)
+        updates.push((JSON.parse(data.toString('utf8')) as { data: Record<string, unknown> }).data);
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    const quote = (await (await api(s, token, '/quote?i=NSE:SIMSBIN')).json()) as {
+      data: Record<string, { last_price: number }>;
+    };
+    const trigger = quote.data['NSE:SIMSBIN']!.last_price + 0.05;
+    const placed = (await (
+      await api(
+        s,
+        token,
+        '/orders/regular',
+        form({ ...MARKET_BUY, order_type: 'SL-M', trigger_price: trigger.toFixed(2) }),
+      )
+    ).json()) as { data: { order_id: string } };
+    await vi.waitFor(() =>
+      expect(updates.filter((u) => u['order_id'] === placed.data.order_id).at(-1)?.['status']).toBe(
+        'TRIGGER PENDING',
+      ),
+    );
+    // Move the market an hour on with no request: the matcher walks every second of that hour by itself.
+    clock.advanceTo(T0 + 3_600_000);
+    await vi.waitFor(() =>
+      expect(updates.filter((u) => u['order_id'] === placed.data.order_id).map((u) => u['status'])).toContain(
+        'COMPLETE',
+      ),
+    );
+  });
+
   it('POSTs postbacks with valid checksums and loses or delays them on demand', async () => {
     const received: Record<string, unknown>[] = [];
     const server = createServer((req, res) => {

@@ -136,6 +136,16 @@ export async function startKiteSim(options: KiteSimOptions = {}): Promise<KiteSi
     onInternalError: (error) => internalErrors.push(error),
   });
   server.on('upgrade', (req, socket, head) => ticker.handleUpgrade(req, socket, head));
+  // Resting orders fill as the market moves, not only when a request arrives: their order updates and
+  // postbacks are pushed from here.
+  const matcher = setInterval(() => {
+    try {
+      book.advance(clock.now());
+    } catch (error) {
+      internalErrors.push(error);
+    }
+  }, tickIntervalMs);
+  matcher.unref();
 
   return {
     restUrl,
@@ -160,6 +170,7 @@ export async function startKiteSim(options: KiteSimOptions = {}): Promise<KiteSi
     postbackStats: () => postbacks.stats(),
     internalErrors: () => [...internalErrors],
     close: async () => {
+      clearInterval(matcher);
       ticker.close();
       for (const t of timers) clearTimeout(t);
       timers.clear();

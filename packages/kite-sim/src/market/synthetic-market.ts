@@ -12,17 +12,12 @@ import {
   type MinuteShape,
   type UnderlyingPath,
 } from './price-path.ts';
-import {
-  DAY_MS,
-  dayOfMinute,
-  istDayNumber,
-  istMidnightMs,
-  minuteStartMs,
-  SESSION_MINUTES,
-  sessionPoint,
-} from './session-time.ts';
+import { DAY_MS, dayOfMinute, minuteStartMs, SESSION_MINUTES, sessionPoint } from './session-time.ts';
 import type { SimInstrument } from './sim-instrument.ts';
 import { buildUniverse, type InstrumentModel } from './universe.ts';
+import { HistoricalCandles, type Candle, type HistoricalInterval } from './historical-candles.ts';
+
+export { HISTORICAL_INTERVALS, type Candle, type HistoricalInterval } from './historical-candles.ts';
 
 const RATE = 0.065;
 const OPTION_VOL = 0.14;
@@ -31,17 +26,6 @@ const VOLUME_STREAM = 11;
 const OI_STREAM = 12;
 const DEPTH_STREAM = 13;
 const TRADE_STREAM = 30;
-
-/** One OHLCV candle in paise and units. */
-export interface Candle {
-  readonly startMs: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-  readonly oi: number;
-}
 
 /** One level of market depth. */
 export interface DepthLevel {
@@ -83,21 +67,6 @@ export interface OrderBookView {
   readonly sell: readonly DepthLevel[];
 }
 
-/** Historical candle intervals of Kite (§2.3). */
-export const HISTORICAL_INTERVALS = {
-  minute: 1,
-  '3minute': 3,
-  '5minute': 5,
-  '10minute': 10,
-  '15minute': 15,
-  '30minute': 30,
-  '60minute': 60,
-  day: 0,
-} as const;
-
-/** A Kite historical interval name. */
-export type HistoricalInterval = keyof typeof HISTORICAL_INTERVALS;
-
 interface DayState {
   day: number;
   done: number;
@@ -119,7 +88,9 @@ export class SyntheticMarket {
   readonly #byToken = new Map<number, InstrumentModel>();
   readonly #byKey = new Map<string, InstrumentModel>();
   readonly #dayStates = new Map<number, DayState>();
-  readonly #dayCandles = new Map<string, Candle>();
+  readonly #history = new HistoricalCandles((model, minute, second, continuous) =>
+    this.minuteCandle(model, minute, second, continuous),
+  );
   readonly #continuousExpiries = new Map<number, number>();
 
   /** Creates the market for `seed`; the universe's expiries and strikes follow the IST day of `nowMs`. */
@@ -367,71 +338,6 @@ export class SyntheticMarket {
     nowMs: number,
     continuous: boolean,
   ): Candle[] {
-    const size = HISTORICAL_INTERVALS[interval];
-    const now = sessionPoint(nowMs);
-    const lastMinute = now.minute;
-    const out: Candle[] = [];
-    const firstDay = istDayNumber(fromMs);
-    const lastDay = Math.min(istDayNumber(toMs), dayOfMinute(lastMinute));
-    for (let day = firstDay; day <= lastDay; day++) {
-      const first = day * SESSION_MINUTES;
-      if (size === 0) {
-        const candle = this.#dayCandle(model, day, lastMinute, now.second, continuous);
-        out.push(candle);
-        continue;
-      }
-      for (let m = 0; m < SESSION_MINUTES; m += size) {
-        const start = minuteStartMs(first + m);
-        if (start < fromMs || start > toMs || first + m > lastMinute) continue;
-        const end = Math.min(first + m + size - 1, first + SESSION_MINUTES - 1, lastMinute);
-        out.push(this.#aggregate(model, first + m, end, lastMinute, now.second, continuous, start));
-      }
-    }
-    return out;
-  }
-
-  #dayCandle(
-    model: InstrumentModel,
-    day: number,
-    lastMinute: number,
-    lastSecond: number,
-    continuous: boolean,
-  ): Candle {
-    const first = day * SESSION_MINUTES;
-    const end = Math.min(first + SESSION_MINUTES - 1, lastMinute);
-    const complete = end === first + SESSION_MINUTES - 1 && (end < lastMinute || lastSecond === 59);
-    const key = `${model.instrument.instrumentToken}:${day}:${continuous ? 1 : 0}`;
-    const cached = complete ? this.#dayCandles.get(key) : undefined;
-    if (cached !== undefined) return cached;
-    const candle = this.#aggregate(model, first, end, lastMinute, lastSecond, continuous, istMidnightMs(day));
-    if (complete) this.#dayCandles.set(key, candle);
-    return candle;
-  }
-
-  #aggregate(
-    model: InstrumentModel,
-    from: number,
-    to: number,
-    lastMinute: number,
-    lastSecond: number,
-    continuous: boolean,
-    startMs: number,
-  ): Candle {
-    let open = 0;
-    let high = -Infinity;
-    let low = Infinity;
-    let close = 0;
-    let volume = 0;
-    let oi = 0;
-    for (let m = from; m <= to; m++) {
-      const c = this.minuteCandle(model, m, m === lastMinute ? lastSecond : 59, continuous);
-      if (m === from) open = c.open;
-      high = Math.max(high, c.high);
-      low = Math.min(low, c.low);
-      close = c.close;
-      volume += c.volume;
-      oi = c.oi;
-    }
-    return { startMs, open, high, low, close, volume, oi };
+    return this.#history.candles(model, interval, fromMs, toMs, nowMs, continuous);
   }
 }

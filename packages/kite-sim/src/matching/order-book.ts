@@ -9,6 +9,7 @@ import type { DepthLevel, SyntheticMarket } from '../market/synthetic-market.ts'
 import type { InstrumentModel } from '../market/universe.ts';
 import { marginFor } from './margin-model.ts';
 import { insufficientFunds, rejectionReason } from './order-checks.ts';
+import { newOrder } from './new-order.ts';
 import type { ModifyRequest, PlaceRequest } from './order-request.ts';
 import type { Portfolio } from './portfolio.ts';
 import { orderJson, tradeJson, type SimOrder, type SimOrderStatus, type SimTrade } from './sim-order.ts';
@@ -93,52 +94,7 @@ export class OrderBook {
   place(req: PlaceRequest, nowMs: number): string {
     this.advance(nowMs);
     const orderId = this.#newOrderId(nowMs);
-    const order: SimOrder = {
-      orderId,
-      exchangeOrderId: null,
-      parentOrderId: null,
-      status: 'PUT ORDER REQ RECEIVED',
-      statusMessage: null,
-      placedBy: this.#deps.userId,
-      orderTimestampMs: nowMs,
-      exchangeTimestampMs: null,
-      exchangeUpdateTimestampMs: null,
-      variety: req.variety,
-      modified: false,
-      instrument: req.instrument,
-      orderType: req.orderType,
-      side: req.side,
-      validity: req.validity,
-      validityTtl: req.validityTtl,
-      product: req.product,
-      quantity: req.quantity,
-      disclosedQuantity: req.disclosedQuantity,
-      pricePaise: req.orderType === 'LIMIT' || req.orderType === 'SL' ? req.pricePaise : 0,
-      triggerPricePaise: req.orderType === 'SL' || req.orderType === 'SL-M' ? req.triggerPricePaise : 0,
-      filledQuantity: 0,
-      filledValuePaise: 0,
-      cancelledQuantity: 0,
-      marketProtection: req.marketProtection,
-      tag: req.tag,
-      guid: `sim-${orderId}`,
-      modifications: 0,
-      protectionLimitPaise: 0,
-      lastMatchedSecond: 0,
-      coverTriggerPaise: req.variety === 'co' ? req.triggerPricePaise : 0,
-      meta:
-        req.variety === 'iceberg'
-          ? {
-              iceberg: {
-                leg: 1,
-                legs: req.icebergLegs,
-                leg_quantity: req.icebergQuantity,
-                total_quantity: req.quantity,
-                remaining_quantity: req.quantity,
-              },
-            }
-          : {},
-    };
-    if (req.variety === 'co') order.triggerPricePaise = 0;
+    const order = newOrder(req, orderId, this.#deps.userId, nowMs);
     this.#orders.set(orderId, order);
     this.#history.set(orderId, []);
     this.#record(order, nowMs);

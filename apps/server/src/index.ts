@@ -3,5 +3,4 @@ export * from './http/build-app.ts';
 export * from './kitepilot-server.ts';
 export * from './logger.ts';
 export * from './open-store.ts';
-export * from './system-clock.ts';
 export * from './secrets/index.ts';

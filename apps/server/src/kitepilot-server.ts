@@ -9,12 +9,12 @@ import {
   type JsonValue,
   type NseCalendar,
 } from '@kitepilot/core';
+import { SystemClock } from '@kitepilot/runtime';
 import { createStore, migrate, schemaVersion, type Store } from '@kitepilot/store';
 import { calendarFromConfig } from './calendar-from-config.ts';
 import type { LoadedConfig } from './config/load-config.ts';
 import { buildApp } from './http/build-app.ts';
 import { openConfiguredStore, type OpenedStore } from './open-store.ts';
-import { SystemClock } from './system-clock.ts';
 import { VERSION } from './version.ts';
 
 /** What `startKitePilot` takes. */

@@ -1,6 +1,7 @@
 // Composition of the simulator: one node:http server on 127.0.0.1 carrying REST, the login redirect and the
 // ticker upgrade; a synthetic market, an order book, postbacks and fault injection. A test double and a demo
 // backend only: nothing in it may be wired into a production trading path.
+import { SystemClock } from '@kitepilot/runtime';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultState } from './fault-state.ts';
@@ -19,7 +20,6 @@ import { SyntheticMarket } from './market/synthetic-market.ts';
 import { OrderBook } from './matching/order-book.ts';
 import { Portfolio, type SimHolding } from './matching/portfolio.ts';
 import { PostbackSender } from './postback/postback-sender.ts';
-import { WallClock } from './wall-clock.ts';
 import { TickerServer } from './ws/ticker-server.ts';
 
 /** The simulated account's user id. */
@@ -51,7 +51,7 @@ function holdingsOf(market: SyntheticMarket): SimHolding[] {
 
 /** Starts a simulator on 127.0.0.1 and resolves when it listens. */
 export async function startKiteSim(options: KiteSimOptions = {}): Promise<KiteSim> {
-  const clock = options.clock ?? new WallClock();
+  const clock = options.clock ?? new SystemClock();
   const apiKey = options.apiKey ?? 'kpsim_key';
   const apiSecret = options.apiSecret ?? 'kpsim_secret';
   const seed = options.seed ?? 1;

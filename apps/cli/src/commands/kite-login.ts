@@ -3,7 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import { createInterface } from 'node:readline';
 import { formatIst, parseAccountId } from '@kitepilot/core';
-import { KiteRestClient, WallClock, accessTokenExpiry, loginUrl } from '@kitepilot/kite';
+import { KiteRestClient, accessTokenExpiry, loginUrl } from '@kitepilot/kite';
+import { SystemClock } from '@kitepilot/runtime';
 import {
   ConfigError,
   CredentialCipher,
@@ -195,7 +196,7 @@ export async function runKiteLogin(flags: KiteLoginFlags, io: KiteLoginIo = stdi
   const client = new KiteRestClient({
     apiKey: apiKey as string,
     baseUrl: config.kite.restUrl,
-    clock: new WallClock(),
+    clock: new SystemClock({ keepAlive: true }),
   });
   const session = await client.generateSession(requestToken, apiSecret as string);
   const loginTimeMs = session.loginTimeMs ?? client.clock.now();

@@ -17,4 +17,3 @@ export * from './parse-market.ts';
 export * from './parse-orders.ts';
 export * from './parse-portfolio.ts';
 export * from './rate-limiter.ts';
-export * from './wall-clock.ts';

@@ -8,7 +8,7 @@ import { InputException, KiteSessionExpiredError, TokenException } from '../erro
 import { KiteRestClient } from './kite-rest-client.ts';
 import { SafeOrderPlacer } from './order-placement.ts';
 import { driveClock } from './testing/drive-clock.ts';
-import { WallClock } from './wall-clock.ts';
+import { SystemClock } from '@kitepilot/runtime';
 
 const START = istToEpochMs('2026-11-23', '10:00:30');
 const toPaise = (n: number) => n as Paise;
@@ -270,7 +270,7 @@ describe('KiteRestClient against the simulator', () => {
       apiKey: sim.apiKey,
       baseUrl: sim.restUrl,
       accessToken: client.accessToken,
-      clock: new WallClock(),
+      clock: new SystemClock({ keepAlive: true }),
       timeoutMs: 150,
     });
     const placer = new SafeOrderPlacer(wall, { resolveWithinMs: 2000, pollIntervalMs: 100 });
@@ -330,7 +330,7 @@ describe('KiteRestClient against the simulator', () => {
         apiKey: limited.apiKey,
         baseUrl: limited.restUrl,
         accessToken: limited.createAccessToken(),
-        clock: new WallClock(),
+        clock: new SystemClock({ keepAlive: true }),
         backoff: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
       });
       const future =

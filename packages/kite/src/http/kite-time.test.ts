@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { candleTimestampToEpochMs, formatIstTimestamp, istWallToEpochMs, readIstField } from './kite-time.ts';
+import { parseIstTimestamp as istWallToEpochMs } from '../parse/ist-timestamp.ts';
+import { candleTimestampToEpochMs, formatIstTimestamp, readIstField } from './kite-time.ts';
 
 describe('kite-time', () => {
   it('reads an IST wall-clock string as IST', () => {
@@ -29,7 +30,7 @@ describe('kite-time', () => {
       const t = await import(${JSON.stringify(module)});
       console.log(JSON.stringify([
         new Date(2026, 0, 1).getTimezoneOffset(),
-        t.istWallToEpochMs('2021-07-05 10:41:27'),
+        t.readIstField('2021-07-05 10:41:27'),
         t.candleTimestampToEpochMs('2026-03-09T09:15:00+0530'),
         t.formatIstTimestamp(Date.UTC(2026, 2, 8, 7, 30)),
       ]));`;

@@ -2,22 +2,15 @@
 // (`2017-12-15T09:15:00+0530`), kite-connect.md §2.1. Both are converted with integer arithmetic only, so the
 // host's time zone never matters (unlike the official client, §8.6).
 import { IST_OFFSET_MS, istDate, istTime, istToEpochMs } from '@kitepilot/core';
+import { parseIstTimestamp } from '../parse/ist-timestamp.ts';
 
-const IST_WALL = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})$/;
 const WITH_OFFSET = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
-
-/** Returns the epoch ms of an IST wall-clock string `YYYY-MM-DD HH:MM:SS`; throws a RangeError naming it otherwise. */
-export function istWallToEpochMs(s: string): number {
-  const m = IST_WALL.exec(s);
-  if (m === null) throw new RangeError(`timestamp ${JSON.stringify(s)} is not "YYYY-MM-DD HH:MM:SS" (IST)`);
-  return istToEpochMs(m[1] ?? '', m[2] ?? '');
-}
 
 /** Returns the epoch ms of an IST string, or null for null, undefined and the empty string. */
 export function readIstField(s: unknown): number | null {
   if (s === null || s === undefined || s === '') return null;
   if (typeof s !== 'string') throw new RangeError(`timestamp ${JSON.stringify(s)} is not a string`);
-  return istWallToEpochMs(s);
+  return parseIstTimestamp(s);
 }
 
 /** Returns the epoch ms of an ISO timestamp with an explicit offset (`2017-12-15T09:15:00+0530`, `…Z`). */

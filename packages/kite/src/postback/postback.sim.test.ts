@@ -5,7 +5,7 @@ import { istToEpochMs, TestClock, type Paise } from '@kitepilot/core';
 import { startKiteSim, type KiteSim } from '@kitepilot/kite-sim';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KiteRestClient } from '../http/kite-rest-client.ts';
-import { WallClock } from '../http/wall-clock.ts';
+import { SystemClock } from '@kitepilot/runtime';
 import { parsePostback, PostbackChecksumError } from './parse-postback.ts';
 import { verifyPostbackChecksum } from './verify-postback-checksum.ts';
 
@@ -42,7 +42,7 @@ describe('postbacks from the simulator', () => {
       apiKey: sim.apiKey,
       baseUrl: sim.restUrl,
       accessToken: sim.createAccessToken(),
-      clock: new WallClock(),
+      clock: new SystemClock({ keepAlive: true }),
     });
     const quote = (await client.getQuote(['NSE:SIMSBIN'])).get('NSE:SIMSBIN');
     const placed = await client.placeOrder({

@@ -47,16 +47,23 @@ export interface AccountRepository {
 
 /** Stores the daily versions of the instrument master (one row per instrument per version date). */
 export interface InstrumentRepository {
-  /** Stores `instruments` as the version valid from `validFrom` (`YYYY-MM-DD`), replacing rows of that version. */
-  saveVersion(validFrom: string, instruments: readonly Instrument[]): Promise<number>;
+  /**
+   * Stores `instruments` in `namespace` as the version valid from `validFrom` (`YYYY-MM-DD`), replacing rows of
+   * that version; a simulated universe never mixes with the real master (DESIGN.md invariant 9).
+   */
+  saveVersion(
+    namespace: DataNamespace,
+    validFrom: string,
+    instruments: readonly Instrument[],
+  ): Promise<number>;
   /** Returns the instrument as of `onDate`: its row from the latest version on or before that date, or null. */
-  get(id: InstrumentId, onDate: string): Promise<Instrument | null>;
+  get(namespace: DataNamespace, id: InstrumentId, onDate: string): Promise<Instrument | null>;
   /** Returns the instrument whose broker token is `token` as of `onDate`, or null. */
-  getByToken(token: number, onDate: string): Promise<Instrument | null>;
+  getByToken(namespace: DataNamespace, token: number, onDate: string): Promise<Instrument | null>;
   /** Returns every instrument of the latest version on or before `onDate`, by id. */
-  listVersion(onDate: string): Promise<Instrument[]>;
-  /** Returns the latest version date stored, or null when none. */
-  latestVersion(): Promise<string | null>;
+  listVersion(namespace: DataNamespace, onDate: string): Promise<Instrument[]>;
+  /** Returns the latest version date stored in `namespace`, or null when none. */
+  latestVersion(namespace: DataNamespace): Promise<string | null>;
 }
 
 /** A tick together with the instrument it is for (a Tick carries only the broker token). */

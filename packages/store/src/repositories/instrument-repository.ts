@@ -1,6 +1,7 @@
 import {
   paise,
   type Exchange,
+  type DataNamespace,
   type Instrument,
   type InstrumentId,
   type InstrumentRepository,
@@ -9,6 +10,7 @@ import {
 import type { SqlDriver } from '../driver/sql-driver.ts';
 import { StoreValueError } from '../errors.ts';
 import { intParam, intParamOrNull, num, numOrNull } from './sql-params.ts';
+import { assertNamespace } from './tick-repository.ts';
 
 interface InstrumentRow {
   readonly instrument_id: string;
@@ -66,14 +68,22 @@ export class SqlInstrumentRepository implements InstrumentRepository {
     this.#driver = driver;
   }
 
-  async saveVersion(validFrom: string, instruments: readonly Instrument[]): Promise<number> {
+  async saveVersion(
+    namespace: DataNamespace,
+    validFrom: string,
+    instruments: readonly Instrument[],
+  ): Promise<number> {
     assertDate(validFrom, 'instrument version date');
+    assertNamespace(namespace);
     return this.#driver.transaction(async (tx) => {
-      await tx.query('DELETE FROM instruments WHERE valid_from = $1::date', [validFrom]);
+      await tx.query('DELETE FROM instruments WHERE namespace = $1 AND valid_from = $2::date', [
+        namespace,
+        validFrom,
+      ]);
       let written = 0;
       for (let offset = 0; offset < instruments.length; offset += batchSize) {
         const batch = instruments.slice(offset, offset + batchSize);
-        const params: unknown[] = [validFrom];
+        const params: unknown[] = [validFrom, namespace];
         const tuples = batch.map((i) => {
           const base = params.length;
           params.push(
@@ -92,10 +102,10 @@ export class SqlInstrumentRepository implements InstrumentRepository {
             i.underlying,
           );
           const p = (k: number): string => `$${base + k}`;
-          return `(${p(1)}, $1::date, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}::date, ${p(12)}, ${p(13)})`;
+          return `($2, ${p(1)}, $1::date, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}::date, ${p(12)}, ${p(13)})`;
         });
         const result = await tx.query(
-          `INSERT INTO instruments (instrument_id, valid_from, exchange, instrument_type, trading_symbol, name, token,
+          `INSERT INTO instruments (namespace, instrument_id, valid_from, exchange, instrument_type, trading_symbol, name, token,
              exchange_token, tick_size_paise, lot_size, freeze_qty, expiry, strike_paise, underlying)
            VALUES ${tuples.join(', ')}`,
           params,
@@ -106,39 +116,41 @@ export class SqlInstrumentRepository implements InstrumentRepository {
     });
   }
 
-  async get(id: InstrumentId, onDate: string): Promise<Instrument | null> {
+  async get(namespace: DataNamespace, id: InstrumentId, onDate: string): Promise<Instrument | null> {
     const result = await this.#driver.query<InstrumentRow>(
-      `SELECT ${columns} FROM instruments WHERE instrument_id = $1 AND valid_from <= $2::date
+      `SELECT ${columns} FROM instruments WHERE namespace = $3 AND instrument_id = $1 AND valid_from <= $2::date
        ORDER BY valid_from DESC LIMIT 1`,
-      [id, assertDate(onDate, 'date')],
+      [id, assertDate(onDate, 'date'), assertNamespace(namespace)],
     );
     const row = result.rows[0];
     return row === undefined ? null : toInstrument(row);
   }
 
-  async getByToken(token: number, onDate: string): Promise<Instrument | null> {
+  async getByToken(namespace: DataNamespace, token: number, onDate: string): Promise<Instrument | null> {
     const result = await this.#driver.query<InstrumentRow>(
-      `SELECT ${columns} FROM instruments WHERE token = $1 AND valid_from <= $2::date
+      `SELECT ${columns} FROM instruments WHERE namespace = $3 AND token = $1 AND valid_from <= $2::date
        ORDER BY valid_from DESC LIMIT 1`,
-      [intParam(token, 'token'), assertDate(onDate, 'date')],
+      [intParam(token, 'token'), assertDate(onDate, 'date'), assertNamespace(namespace)],
     );
     const row = result.rows[0];
     return row === undefined ? null : toInstrument(row);
   }
 
-  async listVersion(onDate: string): Promise<Instrument[]> {
+  async listVersion(namespace: DataNamespace, onDate: string): Promise<Instrument[]> {
     const result = await this.#driver.query<InstrumentRow>(
       `SELECT ${columns} FROM instruments
-       WHERE valid_from = (SELECT max(valid_from) FROM instruments WHERE valid_from <= $1::date)
+       WHERE namespace = $2
+         AND valid_from = (SELECT max(valid_from) FROM instruments WHERE namespace = $2 AND valid_from <= $1::date)
        ORDER BY instrument_id`,
-      [assertDate(onDate, 'date')],
+      [assertDate(onDate, 'date'), assertNamespace(namespace)],
     );
     return result.rows.map(toInstrument);
   }
 
-  async latestVersion(): Promise<string | null> {
+  async latestVersion(namespace: DataNamespace): Promise<string | null> {
     const result = await this.#driver.query<{ latest: string | null }>(
-      'SELECT max(valid_from) AS latest FROM instruments',
+      'SELECT max(valid_from) AS latest FROM instruments WHERE namespace = $1',
+      [assertNamespace(namespace)],
     );
     return result.rows[0]?.latest ?? null;
   }

@@ -87,22 +87,57 @@ export function marketDataContract(backend: StoreTestBackend): void {
         anInstrument({ lotSize: 2 }),
         anInstrument({ tradingSymbol: 'INFY', name: 'INFOSYS', token: 408065 }),
       ];
-      expect(await instruments.saveVersion('2026-11-19', v1)).toBe(2);
-      expect(await instruments.saveVersion('2026-11-20', v2)).toBe(2);
-      expect(await instruments.get(reliance, '2026-11-19')).toEqual(v1[0]);
-      expect((await instruments.get(reliance, '2026-11-21'))?.lotSize).toBe(2);
-      expect(await instruments.get(reliance, '2026-11-18')).toBeNull();
-      expect(await instruments.getByToken(408065, '2026-11-20')).toEqual(v2[1]);
-      expect((await instruments.listVersion('2026-11-19')).map((i) => i.id)).toEqual([nifty.id, reliance]);
-      expect((await instruments.listVersion('2026-11-30')).map((i) => i.id)).toEqual([infy, reliance]);
-      expect(await instruments.latestVersion()).toBe('2026-11-20');
+      expect(await instruments.saveVersion('real', '2026-11-19', v1)).toBe(2);
+      expect(await instruments.saveVersion('real', '2026-11-20', v2)).toBe(2);
+      expect(await instruments.get('real', reliance, '2026-11-19')).toEqual(v1[0]);
+      expect((await instruments.get('real', reliance, '2026-11-21'))?.lotSize).toBe(2);
+      expect(await instruments.get('real', reliance, '2026-11-18')).toBeNull();
+      expect(await instruments.getByToken('real', 408065, '2026-11-20')).toEqual(v2[1]);
+      expect((await instruments.listVersion('real', '2026-11-19')).map((i) => i.id)).toEqual([
+        nifty.id,
+        reliance,
+      ]);
+      expect((await instruments.listVersion('real', '2026-11-30')).map((i) => i.id)).toEqual([
+        infy,
+        reliance,
+      ]);
+      expect(await instruments.latestVersion('real')).toBe('2026-11-20');
     });
 
     it('replaces the rows of a version saved again', async () => {
       const instruments = store().instruments;
-      await instruments.saveVersion('2026-11-20', [anInstrument(), aNiftyFuture()]);
-      await instruments.saveVersion('2026-11-20', [anInstrument({ lotSize: 3 })]);
-      expect(await instruments.listVersion('2026-11-20')).toEqual([anInstrument({ lotSize: 3 })]);
+      await instruments.saveVersion('real', '2026-11-20', [anInstrument(), aNiftyFuture()]);
+      await instruments.saveVersion('real', '2026-11-20', [anInstrument({ lotSize: 3 })]);
+      expect(await instruments.listVersion('real', '2026-11-20')).toEqual([anInstrument({ lotSize: 3 })]);
+    });
+
+    it('keeps a simulated universe apart from the real master', async () => {
+      const instruments = store().instruments;
+      const sim = anInstrument({ tradingSymbol: 'SIMRELIANCE', name: 'SIM RELIANCE', token: 1817600257 });
+      await instruments.saveVersion('real', '2026-11-20', [anInstrument()]);
+      await instruments.saveVersion('simulated', '2026-11-20', [sim, anInstrument({ lotSize: 5 })]);
+      expect(await instruments.get('real', sim.id, '2026-11-20')).toBeNull();
+      expect(await instruments.getByToken('real', 1817600257, '2026-11-20')).toBeNull();
+      expect((await instruments.get('real', reliance, '2026-11-20'))?.lotSize).toBe(1);
+      expect((await instruments.get('simulated', reliance, '2026-11-20'))?.lotSize).toBe(5);
+      expect((await instruments.listVersion('simulated', '2026-11-20')).map((i) => i.id)).toEqual([
+        reliance,
+        sim.id,
+      ]);
+      await instruments.saveVersion('simulated', '2026-11-20', []);
+      expect(await instruments.listVersion('real', '2026-11-20')).toEqual([anInstrument()]);
+    });
+
+    it('accepts index symbols with inner spaces', async () => {
+      const instruments = store().instruments;
+      const index = anInstrument({
+        tradingSymbol: 'NIFTY 50',
+        name: 'NIFTY 50',
+        type: 'INDEX',
+        token: 256265,
+      });
+      await instruments.saveVersion('real', '2026-11-20', [index]);
+      expect((await instruments.getByToken('real', 256265, '2026-11-20'))?.id).toBe('NIFTY 50.NSE');
     });
   });
 

@@ -38,23 +38,29 @@ export function migrateContract(backend: StoreTestBackend): void {
 
     it('applies the package migrations in order and records their sha256 checksums', async () => {
       const d = backend.driver();
-      expect(await schemaVersion(d)).toMatchObject({ version: 0, pending: 1 });
+      expect(await schemaVersion(d)).toMatchObject({ version: 0, pending: 2 });
       const result = await migrate(d);
-      expect(result).toEqual({ applied: [1], version: 1 });
+      expect(result).toEqual({ applied: [1, 2], version: 2 });
       const rows = await d.query<{ version: number; name: string; checksum: string }>(
-        'SELECT version, name, checksum FROM schema_migrations',
+        'SELECT version, name, checksum FROM schema_migrations ORDER BY version',
       );
       expect(rows.rows).toEqual([
         { version: 1, name: 'init', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        { version: 2, name: 'market_data', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
       ]);
-      expect(await schemaVersion(d)).toMatchObject({ version: 1, name: 'init', latest: 1, pending: 0 });
+      expect(await schemaVersion(d)).toMatchObject({
+        version: 2,
+        name: 'market_data',
+        latest: 2,
+        pending: 0,
+      });
     });
 
     it('is idempotent: a second run applies nothing and changes nothing', async () => {
       const d = backend.driver();
       await migrate(d);
       const before = { catalog: await catalog(d), applied: await appliedRows(d) };
-      expect(await migrate(d)).toEqual({ applied: [], version: 1 });
+      expect(await migrate(d)).toEqual({ applied: [], version: 2 });
       expect({ catalog: await catalog(d), applied: await appliedRows(d) }).toEqual(before);
     });
 

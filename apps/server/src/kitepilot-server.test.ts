@@ -100,6 +100,14 @@ describe('startKitePilot', () => {
     });
   });
 
+  it('serves Prometheus metrics on /metrics', async () => {
+    const { server } = await start({});
+    const response = await fetch(`${server.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(await response.text()).toMatch(/^kitepilot_process_cpu_seconds_total /m);
+  });
+
   it('answers an unknown route with the error body', async () => {
     const { server } = await start({});
     const response = await fetch(`${server.url}/nope`);

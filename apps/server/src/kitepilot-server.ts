@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Status } from '@kitepilot/api-contract';
 import {
   CalendarRangeError,
@@ -14,6 +15,7 @@ import { createStore, migrate, schemaVersion, type Store } from '@kitepilot/stor
 import { calendarFromConfig } from './calendar-from-config.ts';
 import type { LoadedConfig } from './config/load-config.ts';
 import { buildApp } from './http/build-app.ts';
+import { createMetricsRegistry } from './http/metrics.ts';
 import { openConfiguredStore, type OpenedStore } from './open-store.ts';
 import { VERSION } from './version.ts';
 
@@ -30,6 +32,8 @@ export interface RunningKitePilot {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly store: Store;
+  /** The Prometheus registry served at `/metrics`; components register their metrics here. */
+  readonly metrics: Registry;
   /** Stops serving, closes the store (releasing the data directory) and records the run's end. */
   close(): Promise<void>;
 }
@@ -69,8 +73,10 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
       },
     });
 
+    const metrics = createMetricsRegistry();
     app = buildApp({
       logger,
+      metrics,
       statusSource: {
         status: async (): Promise<Status> => {
           const now = clock.now();
@@ -111,6 +117,7 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
       url,
       app: serving,
       store,
+      metrics,
       close: async () => {
         if (closed) return;
         closed = true;

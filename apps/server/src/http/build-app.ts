@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import type { Registry } from 'prom-client';
 import {
   HealthSchema,
   StatusSchema,
@@ -18,6 +19,8 @@ export interface StatusSource {
 export interface AppDeps {
   readonly logger: PinoLogger;
   readonly statusSource: StatusSource;
+  /** Served at `/metrics` in the Prometheus text format. */
+  readonly metrics: Registry;
 }
 
 /** Returns the error body `{ error: { code, message, details } }`. */
@@ -58,6 +61,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.get('/health', { schema: { response: { 200: HealthSchema } } }, () => ({ status: 'ok' as const }));
 
   app.get('/status', { schema: { response: { 200: StatusSchema } } }, () => deps.statusSource.status());
+
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', deps.metrics.contentType).send(await deps.metrics.metrics()),
+  );
 
   return app;
 }

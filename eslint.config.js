@@ -22,6 +22,7 @@ const allowedImports = {
   'packages/kite': ['core', 'runtime'],
   'packages/kite-sim': ['core', 'sim', 'runtime'],
   'packages/store': ['core'],
+  'packages/market-data': ['core', 'engine'],
   'packages/api-contract': ['core'],
   'strategies/*': ['core', 'indicators', 'engine'],
   'apps/web': ['api-contract'],

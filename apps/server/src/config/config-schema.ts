@@ -127,6 +127,32 @@ export const SecretsConfigSchema = Type.Object(
   Strict,
 );
 
+const BAR_INTERVALS = ['1s', '1m', '3m', '5m', '10m', '15m', '30m', '60m', '1d'] as const;
+
+/** The `[marketData]` section: what is recorded, how bars are built and how long data is kept. */
+export const MarketDataConfigSchema = Type.Object(
+  {
+    watchlist: Type.Array(Type.String({ pattern: '^(NSE|BSE|NFO|BFO):\\S(.*\\S)?$' }), {
+      default: [],
+      description:
+        'instruments to record, as EXCHANGE:SYMBOL (e.g. NSE:INFY); added to the stored watchlist at start',
+    }),
+    barIntervals: Type.Array(Type.Union(BAR_INTERVALS.map((i) => Type.Literal(i))), {
+      default: [...BAR_INTERVALS],
+      minItems: 1,
+      description: 'bar intervals built from live ticks',
+    }),
+    emptyBars: Type.Union([Type.Literal('skip'), Type.Literal('flat')], {
+      default: 'skip',
+      description:
+        'an interval without ticks: no bar (skip) or a flat bar at the last price with volume 0 (flat)',
+    }),
+    tickRetentionDays: Type.Integer({ default: 30, minimum: 1, description: 'days of raw ticks kept' }),
+    barRetentionMonths: Type.Integer({ default: 18, minimum: 1, description: 'months of bars kept' }),
+  },
+  Strict,
+);
+
 /** The whole KitePilot configuration file. */
 export const ConfigSchema = Type.Object(
   {
@@ -136,6 +162,7 @@ export const ConfigSchema = Type.Object(
     calendar: CalendarConfigSchema,
     kite: KiteConfigSchema,
     secrets: SecretsConfigSchema,
+    marketData: MarketDataConfigSchema,
   },
   Strict,
 );

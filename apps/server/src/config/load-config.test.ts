@@ -63,7 +63,7 @@ describe('loadConfig', () => {
   it('names an unknown section', () => {
     const problems = problemsOf(() => loadConfig({ env: {}, cwd: dirWith('[sever]\nport = 1\n') }));
     expect(problems[0]).toMatch(
-      /^unknown config key sever: allowed keys are server, storage, log, calendar, kite, secrets/,
+      /^unknown config key sever: allowed keys are server, storage, log, calendar, kite, secrets, marketData/,
     );
   });
 
@@ -132,6 +132,31 @@ describe('loadConfig secrets', () => {
     expect(config.kite.apiSecret).toBe('kite-secret-value');
     expect(snapshot.kite.apiSecret).toBe('***');
     expect(JSON.stringify(snapshot)).not.toContain('kite-secret-value');
+  });
+});
+
+describe('loadConfig marketData', () => {
+  it('defaults to all bar intervals, no empty bars, 30 days of ticks and 18 months of bars', () => {
+    const { config } = loadConfig({ env: {}, cwd: dirWith(null) });
+    expect(config.marketData).toEqual({
+      watchlist: [],
+      barIntervals: ['1s', '1m', '3m', '5m', '10m', '15m', '30m', '60m', '1d'],
+      emptyBars: 'skip',
+      tickRetentionDays: 30,
+      barRetentionMonths: 18,
+    });
+  });
+
+  it('takes a watchlist of EXCHANGE:SYMBOL entries, index names with spaces included, and rejects others', () => {
+    const ok = loadConfig({
+      env: {},
+      cwd: dirWith('[marketData]\nwatchlist = ["NSE:INFY", "NSE:NIFTY 50"]\n'),
+    });
+    expect(ok.config.marketData.watchlist).toEqual(['NSE:INFY', 'NSE:NIFTY 50']);
+    const problems = problemsOf(() =>
+      loadConfig({ env: {}, cwd: dirWith('[marketData]\nwatchlist = ["INFY"]\n') }),
+    );
+    expect(problems[0]).toMatch(/^config key marketData.watchlist.0: value "INFY" is not allowed/);
   });
 });
 

@@ -1,1 +1,2 @@
 export * from './system-clock.ts';
+export * from './scaled-clock.ts';

@@ -11,6 +11,7 @@ import type {
   PositionRepository,
   RunRepository,
   TickRepository,
+  WatchlistRepository,
 } from '@kitepilot/core';
 import type { SqlDriver } from './driver/sql-driver.ts';
 import { SqlAccountRepository } from './repositories/account-repository.ts';
@@ -25,6 +26,7 @@ import { SqlOrderRepository } from './repositories/order-repository.ts';
 import { SqlPositionRepository } from './repositories/position-repository.ts';
 import { SqlRunRepository } from './repositories/run-repository.ts';
 import { SqlTickRepository } from './repositories/tick-repository.ts';
+import { SqlWatchlistRepository } from './repositories/watchlist-repository.ts';
 
 /** The store: every repository over one driver. */
 export interface Store {
@@ -41,6 +43,7 @@ export interface Store {
   readonly runs: RunRepository;
   readonly audit: AuditRepository;
   readonly jobRuns: JobRunRepository;
+  readonly watchlist: WatchlistRepository;
   /** Closes the driver. */
   close(): Promise<void>;
 }
@@ -61,6 +64,7 @@ export function createStore(driver: SqlDriver): Store {
     runs: new SqlRunRepository(driver),
     audit: new SqlAuditRepository(driver),
     jobRuns: new SqlJobRunRepository(driver),
+    watchlist: new SqlWatchlistRepository(driver),
     close: () => driver.close(),
   };
 }

@@ -9,3 +9,4 @@ export * from './fee-model.ts';
 export * from './fill-model.ts';
 export * from './model-runner.ts';
 export * from './logger.ts';
+export * from './watchlist-repository.ts';

@@ -1,1 +1,1 @@
-export {};
+export * from './replay/index.ts';

@@ -5,3 +5,5 @@ export * from './bar-merge.ts';
 export * from './retry.ts';
 export * from './backfill.ts';
 export * from './fake-candle-source.ts';
+export * from './gap-metrics.ts';
+export * from './gap-repairer.ts';

@@ -1,3 +1,5 @@
 export * from './error-body.ts';
 export * from './health.ts';
 export * from './status.ts';
+export * from './market-data.ts';
+export * from './watchlist.ts';

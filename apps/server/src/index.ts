@@ -4,3 +4,4 @@ export * from './kitepilot-server.ts';
 export * from './logger.ts';
 export * from './open-store.ts';
 export * from './secrets/index.ts';
+export * from './market-data/kite-instrument-source.ts';

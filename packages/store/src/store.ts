@@ -10,6 +10,7 @@ import type {
   OrderRepository,
   PositionRepository,
   RunRepository,
+  TickQuarantineRepository,
   TickRepository,
   WatchlistRepository,
 } from '@kitepilot/core';
@@ -25,6 +26,7 @@ import { SqlOrderIntentRepository } from './repositories/order-intent-repository
 import { SqlOrderRepository } from './repositories/order-repository.ts';
 import { SqlPositionRepository } from './repositories/position-repository.ts';
 import { SqlRunRepository } from './repositories/run-repository.ts';
+import { SqlTickQuarantineRepository } from './repositories/tick-quarantine-repository.ts';
 import { SqlTickRepository } from './repositories/tick-repository.ts';
 import { SqlWatchlistRepository } from './repositories/watchlist-repository.ts';
 
@@ -34,6 +36,7 @@ export interface Store {
   readonly accounts: AccountRepository;
   readonly instruments: InstrumentRepository;
   readonly ticks: TickRepository;
+  readonly tickQuarantine: TickQuarantineRepository;
   readonly bars: BarRepository;
   readonly intents: OrderIntentRepository;
   readonly orders: OrderRepository;
@@ -55,6 +58,7 @@ export function createStore(driver: SqlDriver): Store {
     accounts: new SqlAccountRepository(driver),
     instruments: new SqlInstrumentRepository(driver),
     ticks: new SqlTickRepository(driver),
+    tickQuarantine: new SqlTickQuarantineRepository(driver),
     bars: new SqlBarRepository(driver),
     intents: new SqlOrderIntentRepository(driver),
     orders: new SqlOrderRepository(driver),

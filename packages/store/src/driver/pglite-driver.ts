@@ -106,6 +106,20 @@ export class PgliteDriver implements SqlDriver {
     await this.mutex.run(() => runExec(this.db, sql));
   }
 
+  /** Loads COPY-text rows into `target` through PGlite's `/dev/blob` device while holding the mutex. */
+  async copyFromText(target: string, text: string): Promise<number> {
+    this.#assertOpen();
+    const sql = `COPY ${target} FROM '/dev/blob'`;
+    return this.mutex.run(async () => {
+      try {
+        const result = await this.db.query(sql, [], { blob: new Blob([text]) });
+        return result.affectedRows ?? 0;
+      } catch (error) {
+        throw toStoreError(error, sql);
+      }
+    });
+  }
+
   /** Runs `fn` in one PGlite transaction while holding the mutex for its whole duration. */
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     this.#assertOpen();

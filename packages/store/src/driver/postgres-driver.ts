@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import { StoreClosedError, StoreError, StoreUnreachableError, toStoreError } from '../errors.ts';
 import type { SqlDriver, SqlExecutor, SqlResult } from './sql-driver.ts';
 import { storeTypeParsers } from './type-parsers.ts';
@@ -187,6 +190,20 @@ export class PostgresDriver implements SqlDriver {
       } catch (error) {
         throw toStoreError(error, sql);
       }
+    });
+  }
+
+  /** Streams COPY-text rows into `target` with `COPY … FROM STDIN` on one pooled connection; returns the rows. */
+  async copyFromText(target: string, text: string): Promise<number> {
+    const sql = `COPY ${target} FROM STDIN`;
+    return this.#withClient(async (client) => {
+      const stream = client.query(copyFromStdin(sql));
+      try {
+        await pipeline(Readable.from([text]), stream);
+      } catch (error) {
+        throw toStoreError(error, sql);
+      }
+      return stream.rowCount;
     });
   }
 

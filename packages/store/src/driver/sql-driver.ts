@@ -23,4 +23,10 @@ export interface SqlDriver extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Closes the connection; further calls throw. */
   close(): Promise<void>;
+  /**
+   * Bulk-loads rows given in PostgreSQL's COPY text format into `target` (`table (col, …)`) as one statement;
+   * returns the rows loaded. Present only on drivers with a COPY path (PostgreSQL: `COPY … FROM STDIN`; PGlite:
+   * `COPY … FROM '/dev/blob'`).
+   */
+  copyFromText?(target: string, text: string): Promise<number>;
 }

@@ -53,6 +53,13 @@ export class EmbeddedPgliteDriver extends PgliteDriver {
     return result;
   }
 
+  /** Bulk-loads COPY-text rows; in durable mode returns once they are fsynced. */
+  override async copyFromText(target: string, text: string): Promise<number> {
+    const rows = await super.copyFromText(target, text);
+    if (this.durable) await this.flushDurably();
+    return rows;
+  }
+
   /** Runs a script; in durable mode returns once its effects are fsynced. */
   override async exec(sql: string): Promise<void> {
     await super.exec(sql);

@@ -2,16 +2,18 @@ import {
   paise,
   type DataNamespace,
   type Depth,
+  type DepthLevel,
   type InstrumentId,
   type InstrumentTick,
-  type JsonValue,
   type Paise,
   type TickMode,
   type TickRepository,
 } from '@kitepilot/core';
-import type { SqlExecutor } from '../driver/sql-driver.ts';
+import type { SqlDriver, SqlExecutor } from '../driver/sql-driver.ts';
+import { parseSafeBigint } from '../driver/type-parsers.ts';
 import { StoreValueError } from '../errors.ts';
-import { intParam, intParamOrNull, jsonParam, num, numOrNull, tsParam, tsParamOrNull } from './sql-params.ts';
+import { COPY_NULL, CopyTimestampFormatter, copyText } from './copy-text.ts';
+import { intParam, intParamOrNull, num, numOrNull, tsParam, tsParamOrNull } from './sql-params.ts';
 
 interface TickRow {
   readonly instrument_id: string;
@@ -34,7 +36,10 @@ interface TickRow {
   readonly oi_day_high: number | null;
   readonly oi_day_low: number | null;
   readonly exchange_ts: number | null;
+  /** Legacy jsonb depth of rows written before migration 0003. */
   readonly depth: Depth | null;
+  /** `depth_levels` as comma-separated text (see `depthLevelsText`). */
+  readonly depth_levels: string | null;
   readonly received_at: number;
 }
 
@@ -61,7 +66,7 @@ const insertColumns = [
   'oi_day_high',
   'oi_day_low',
   'exchange_ts',
-  'depth',
+  'depth_levels',
   'received_at',
 ] as const;
 
@@ -70,8 +75,14 @@ const casts: Partial<Record<(typeof insertColumns)[number], string>> = {
   last_trade_time: '::timestamptz',
   exchange_ts: '::timestamptz',
   received_at: '::timestamptz',
-  depth: '::jsonb',
+  depth_levels: '::bigint[]',
 };
+
+const readColumns = [
+  ...insertColumns.filter((c) => c !== 'namespace' && c !== 'ts' && c !== 'depth_levels'),
+  'depth',
+  "array_to_string(depth_levels, ',') AS depth_levels",
+].join(', ');
 
 // 24 parameters per row keeps a batch under PostgreSQL's 65535-parameter limit.
 const batchSize = 2000;
@@ -114,7 +125,7 @@ function toInstrumentTick(row: TickRow): InstrumentTick {
       oiDayHigh: numOrNull(row.oi_day_high, 'ticks.oi_day_high'),
       oiDayLow: numOrNull(row.oi_day_low, 'ticks.oi_day_low'),
       exchangeTs: numOrNull(row.exchange_ts, 'ticks.exchange_ts'),
-      depth: row.depth,
+      depth: row.depth_levels === null ? row.depth : parseDepthLevels(row.depth_levels),
       tsInit: num(row.received_at, 'ticks.received_at'),
     },
   };
@@ -151,37 +162,185 @@ function rowParams(namespace: DataNamespace, entry: InstrumentTick): unknown[] {
     intParamOrNull(t.oiDayHigh, `${what}: oi day high`),
     intParamOrNull(t.oiDayLow, `${what}: oi day low`),
     tsParamOrNull(t.exchangeTs),
-    t.depth === null ? null : jsonParam(t.depth as unknown as JsonValue),
+    t.depth === null ? null : depthLevelsText(entry, t.depth),
     tsParam(t.tsInit),
   ];
 }
 
-/** Stores ticks in the day-partitioned `ticks` table. */
-export class SqlTickRepository implements TickRepository {
-  readonly #sql: SqlExecutor;
+/** How `SqlTickRepository.append` writes: COPY when the driver has it, or multi-row INSERT statements. */
+export type TickWritePath = 'copy' | 'insert';
 
-  constructor(sql: SqlExecutor) {
+/** Options of `SqlTickRepository`. */
+export interface SqlTickRepositoryOptions {
+  /**
+   * The write path; by default COPY whenever the driver offers it (measured faster on PostgreSQL and on PGlite,
+   * docs/BENCHMARKS.md "ingest"), else INSERT (the embedded database reached through the local socket).
+   */
+  readonly writePath?: TickWritePath;
+}
+
+const dayMs = 86_400_000;
+
+/** Returns the UTC day (`YYYY-MM-DD`) of an epoch-ms instant. */
+function utcDay(epochMs: number): string {
+  return new Date(Math.floor(epochMs / dayMs) * dayMs).toISOString().slice(0, 10);
+}
+
+function notSafe(entry: InstrumentTick, column: string, value: number): never {
+  throw new StoreValueError(`tick of ${entry.instrumentId}: ${column} ${value} is not a safe integer`);
+}
+
+// The column helpers take a constant column name and build a message only on failure: this loop runs for every
+// stored tick.
+function int(value: number, column: string, entry: InstrumentTick): string {
+  return Number.isSafeInteger(value) ? String(value) : notSafe(entry, column, value);
+}
+
+function intOrNull(value: number | null, column: string, entry: InstrumentTick): string {
+  if (value === null) return COPY_NULL;
+  return Number.isSafeInteger(value) ? String(value) : notSafe(entry, column, value);
+}
+
+const depthColumns = {
+  bid: { price: 'bid price', qty: 'bid qty', orders: 'bid orders' },
+  ask: { price: 'ask price', qty: 'ask qty', orders: 'ask orders' },
+} as const;
+
+function appendLevels(
+  out: string,
+  levels: Depth['bids'],
+  side: 'bid' | 'ask',
+  entry: InstrumentTick,
+): string {
+  const c = depthColumns[side];
+  for (const l of levels) {
+    out += `,${int(l.pricePaise, c.price, entry)},${int(l.qty, c.qty, entry)},${int(l.orders, c.orders, entry)}`;
+  }
+  return out;
+}
+
+/**
+ * Returns a tick's depth as the `bigint[]` literal of `depth_levels` (migration 0003): the bid level count, then
+ * price, qty and orders of each bid level, then of each ask level.
+ */
+export function depthLevelsText(entry: InstrumentTick, depth: Depth): string {
+  return `${appendLevels(appendLevels(`{${depth.bids.length}`, depth.bids, 'bid', entry), depth.asks, 'ask', entry)}}`;
+}
+
+/** Returns the Depth stored as `depth_levels` text (`array_to_string(depth_levels, ',')`). */
+export function parseDepthLevels(text: string): Depth {
+  const values = text.split(',').map((v) => parseSafeBigint(v));
+  const bidCount = values[0] ?? Number.NaN;
+  if (!Number.isSafeInteger(bidCount) || (values.length - 1) % 3 !== 0 || bidCount * 3 > values.length - 1) {
+    throw new StoreValueError(
+      `ticks.depth_levels '${text.slice(0, 80)}' is not [bid count, price, qty, orders…]`,
+    );
+  }
+  const level = (k: number): DepthLevel => ({
+    pricePaise: paise(values[1 + 3 * k] as number),
+    qty: values[2 + 3 * k] as number,
+    orders: values[3 + 3 * k] as number,
+  });
+  const levelCount = (values.length - 1) / 3;
+  const bids: DepthLevel[] = [];
+  const asks: DepthLevel[] = [];
+  for (let k = 0; k < levelCount; k++) (k < bidCount ? bids : asks).push(level(k));
+  return { bids, asks };
+}
+
+/** Returns the COPY text of ticks in `insertColumns` order, one line per tick. */
+export function ticksCopyText(namespace: DataNamespace, ticks: readonly InstrumentTick[]): string {
+  const ts = new CopyTimestampFormatter();
+  const other = new CopyTimestampFormatter();
+  const ns = copyText(namespace);
+  const parts: string[] = new Array<string>(ticks.length);
+  for (let i = 0; i < ticks.length; i++) {
+    const e = ticks[i] as InstrumentTick;
+    const t = e.tick;
+    parts[i] =
+      `${ns}\t${copyText(e.instrumentId)}\t${ts.format(t.exchangeTs ?? t.tsInit)}\t${int(t.token, 'token', e)}\t` +
+      `${copyText(t.mode)}\t${t.tradable ? 't' : 'f'}\t${int(t.lastPricePaise, 'last price', e)}\t` +
+      `${intOrNull(t.lastTradedQty, 'last traded qty', e)}\t${intOrNull(t.avgTradedPricePaise, 'average price', e)}\t` +
+      `${intOrNull(t.volume, 'volume', e)}\t${intOrNull(t.totalBuyQty, 'total buy qty', e)}\t` +
+      `${intOrNull(t.totalSellQty, 'total sell qty', e)}\t${intOrNull(t.openPaise, 'open', e)}\t` +
+      `${intOrNull(t.highPaise, 'high', e)}\t${intOrNull(t.lowPaise, 'low', e)}\t` +
+      `${intOrNull(t.closePaise, 'close', e)}\t${intOrNull(t.changePaise, 'change', e)}\t` +
+      `${other.formatOrNull(t.lastTradeTime)}\t${intOrNull(t.oi, 'oi', e)}\t` +
+      `${intOrNull(t.oiDayHigh, 'oi day high', e)}\t${intOrNull(t.oiDayLow, 'oi day low', e)}\t` +
+      `${ts.formatOrNull(t.exchangeTs)}\t${t.depth === null ? COPY_NULL : depthLevelsText(e, t.depth)}\t` +
+      `${other.format(t.tsInit)}\n`;
+  }
+  return parts.join('');
+}
+
+/**
+ * Stores ticks in the day-partitioned `ticks` table. `append` first creates the partition of every UTC day in
+ * the batch (remembering which exist), then writes the batch as one statement: COPY, or multi-row INSERTs inside
+ * one transaction, so that a failed batch leaves nothing behind and can be retried without duplicates.
+ */
+export class SqlTickRepository implements TickRepository {
+  readonly #sql: SqlDriver;
+  readonly #writePath: TickWritePath;
+  readonly #knownDays = new Set<string>();
+
+  constructor(sql: SqlDriver, options: SqlTickRepositoryOptions = {}) {
     this.#sql = sql;
+    const path = options.writePath ?? (sql.copyFromText === undefined ? 'insert' : 'copy');
+    if (path === 'copy' && sql.copyFromText === undefined) {
+      throw new StoreValueError(`the ${sql.kind} driver has no COPY path; use writePath 'insert'`);
+    }
+    this.#writePath = path;
+  }
+
+  /** Returns the write path `append` uses. */
+  get writePath(): TickWritePath {
+    return this.#writePath;
   }
 
   async append(namespace: DataNamespace, ticks: readonly InstrumentTick[]): Promise<number> {
     assertNamespace(namespace);
-    let written = 0;
-    for (let offset = 0; offset < ticks.length; offset += batchSize) {
-      const batch = ticks.slice(offset, offset + batchSize);
-      const params: unknown[] = [];
-      const tuples = batch.map((entry) => {
-        const base = params.length;
-        params.push(...rowParams(namespace, entry));
-        return `(${insertColumns.map((c, k) => `$${base + k + 1}${casts[c] ?? ''}`).join(', ')})`;
-      });
-      const result = await this.#sql.query(
-        `INSERT INTO ticks (${insertColumns.join(', ')}) VALUES ${tuples.join(', ')}`,
-        params,
-      );
-      written += result.affectedRows;
+    if (ticks.length === 0) return 0;
+    await this.#ensurePartitions(ticks);
+    if (this.#writePath === 'copy' && this.#sql.copyFromText !== undefined) {
+      return this.#sql.copyFromText(`ticks (${insertColumns.join(', ')})`, ticksCopyText(namespace, ticks));
     }
-    return written;
+    if (ticks.length <= batchSize) return this.#insert(this.#sql, namespace, ticks);
+    return this.#sql.transaction(async (tx) => {
+      let written = 0;
+      for (let offset = 0; offset < ticks.length; offset += batchSize) {
+        written += await this.#insert(tx, namespace, ticks.slice(offset, offset + batchSize));
+      }
+      return written;
+    });
+  }
+
+  async #insert(
+    sql: SqlExecutor,
+    namespace: DataNamespace,
+    batch: readonly InstrumentTick[],
+  ): Promise<number> {
+    const params: unknown[] = [];
+    const tuples = batch.map((entry) => {
+      const base = params.length;
+      params.push(...rowParams(namespace, entry));
+      return `(${insertColumns.map((c, k) => `$${base + k + 1}${casts[c] ?? ''}`).join(', ')})`;
+    });
+    const result = await sql.query(
+      `INSERT INTO ticks (${insertColumns.join(', ')}) VALUES ${tuples.join(', ')}`,
+      params,
+    );
+    return result.affectedRows;
+  }
+
+  async #ensurePartitions(ticks: readonly InstrumentTick[]): Promise<void> {
+    let lastDayNumber = Number.NaN;
+    for (const entry of ticks) {
+      const dayNumber = Math.floor(tickTime(entry) / dayMs);
+      if (dayNumber === lastDayNumber) continue;
+      lastDayNumber = dayNumber;
+      const day = utcDay(dayNumber * dayMs);
+      if (!this.#knownDays.has(day)) await this.ensureDayPartition(day);
+    }
   }
 
   async read(
@@ -193,7 +352,7 @@ export class SqlTickRepository implements TickRepository {
   ): Promise<InstrumentTick[]> {
     assertNamespace(namespace);
     const result = await this.#sql.query<TickRow>(
-      `SELECT ${insertColumns.filter((c) => c !== 'namespace' && c !== 'ts').join(', ')}
+      `SELECT ${readColumns}
        FROM ticks
        WHERE namespace = $1 AND instrument_id = $2 AND ts >= $3::timestamptz AND ts < $4::timestamptz
        ORDER BY ts, seq
@@ -210,6 +369,7 @@ export class SqlTickRepository implements TickRepository {
       'SELECT create_ticks_partition($1::date) AS created',
       [day],
     );
+    this.#knownDays.add(day);
     return result.rows[0]?.created === true;
   }
 }

@@ -176,14 +176,19 @@ export function marketDataContract(backend: StoreTestBackend): void {
       await expect(ticks.append('demo' as 'real', [aTick(t0, 1)])).rejects.toThrow(/namespace 'demo'/);
     });
 
-    it('creates one partition per UTC day, idempotently, and rows land in it, earlier ones moved from the default', async () => {
+    it('creates one partition per UTC day, idempotently, and moves rows of that day out of the default', async () => {
       const { ticks, driver } = store();
       const day1 = Date.UTC(2031, 0, 5, 23, 59, 59, 999);
       const day2 = Date.UTC(2031, 0, 6, 0, 0, 0, 0);
-      await ticks.append('real', [aTick(day1, 1)]);
+      // A row written without the repository, before its day has a partition, lands in the default partition.
+      await driver.query(
+        `INSERT INTO ticks (namespace, instrument_id, ts, token, mode, tradable, last_price_paise, received_at)
+         VALUES ('real', 'RELIANCE.NSE', $1::timestamptz, 738561, 'ltp', true, 3, $1::timestamptz)`,
+        [new Date(day2).toISOString()],
+      );
       expect(await ticks.ensureDayPartition('2031-01-05')).toBe(true);
       expect(await ticks.ensureDayPartition('2031-01-05')).toBe(false);
-      await ticks.append('real', [aTick(day1 - 1000, 2), aTick(day2, 3)]);
+      await ticks.append('real', [aTick(day1, 1), aTick(day1 - 1000, 2)]);
       const where = await driver.query<{ part: string; price: number }>(
         "SELECT tableoid::regclass::text AS part, last_price_paise AS price FROM ticks WHERE instrument_id = 'RELIANCE.NSE' ORDER BY price",
       );

@@ -38,20 +38,21 @@ export function migrateContract(backend: StoreTestBackend): void {
 
     it('applies the package migrations in order and records their sha256 checksums', async () => {
       const d = backend.driver();
-      expect(await schemaVersion(d)).toMatchObject({ version: 0, pending: 2 });
+      expect(await schemaVersion(d)).toMatchObject({ version: 0, pending: 3 });
       const result = await migrate(d);
-      expect(result).toEqual({ applied: [1, 2], version: 2 });
+      expect(result).toEqual({ applied: [1, 2, 3], version: 3 });
       const rows = await d.query<{ version: number; name: string; checksum: string }>(
         'SELECT version, name, checksum FROM schema_migrations ORDER BY version',
       );
       expect(rows.rows).toEqual([
         { version: 1, name: 'init', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
         { version: 2, name: 'market_data', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        { version: 3, name: 'tick_depth_levels', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
       ]);
       expect(await schemaVersion(d)).toMatchObject({
-        version: 2,
-        name: 'market_data',
-        latest: 2,
+        version: 3,
+        name: 'tick_depth_levels',
+        latest: 3,
         pending: 0,
       });
     });
@@ -60,7 +61,7 @@ export function migrateContract(backend: StoreTestBackend): void {
       const d = backend.driver();
       await migrate(d);
       const before = { catalog: await catalog(d), applied: await appliedRows(d) };
-      expect(await migrate(d)).toEqual({ applied: [], version: 2 });
+      expect(await migrate(d)).toEqual({ applied: [], version: 3 });
       expect({ catalog: await catalog(d), applied: await appliedRows(d) }).toEqual(before);
     });
 

@@ -10,3 +10,4 @@ export * from './fill-model.ts';
 export * from './model-runner.ts';
 export * from './logger.ts';
 export * from './watchlist-repository.ts';
+export * from './tick-quarantine-repository.ts';

@@ -5,3 +5,4 @@ export * from './logger.ts';
 export * from './open-store.ts';
 export * from './secrets/index.ts';
 export * from './market-data/kite-instrument-source.ts';
+export * from './market-data/index.ts';

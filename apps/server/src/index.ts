@@ -6,3 +6,4 @@ export * from './open-store.ts';
 export * from './secrets/index.ts';
 export * from './market-data/kite-instrument-source.ts';
 export * from './market-data/index.ts';
+export * from './market-data/backfill-runner.ts';

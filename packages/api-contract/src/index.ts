@@ -3,3 +3,4 @@ export * from './health.ts';
 export * from './status.ts';
 export * from './market-data.ts';
 export * from './watchlist.ts';
+export * from './backfill.ts';

@@ -54,6 +54,8 @@ export interface BackfillOptions {
   readonly oi?: boolean;
   /** Called after each chunk is recorded. */
   readonly onChunk?: (chunk: BackfillChunkResult) => void;
+  /** Stops the run before its next chunk (it resumes later from there); the call then rejects with the reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** The counts of one chunk, also stored as its phase message. */
@@ -208,6 +210,7 @@ export async function backfill(o: BackfillOptions): Promise<BackfillResult> {
   const phases = await o.jobRuns.listByRun(jobRunId);
   const results: BackfillChunkResult[] = [];
   for (const chunk of chunks) {
+    o.signal?.throwIfAborted();
     const state = chunkState(phases, chunk.index);
     if (state.kind === 'done') {
       const skipped: BackfillChunkResult = {

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import {
+  aNiftyFuture,
   anInstrument,
   istToEpochMs,
   makeBar,
@@ -221,6 +222,30 @@ describe('backfill', () => {
     clock.advanceBy(60_000);
     const second = await backfill(options());
     expect(second.inserted).toBe(1);
+  });
+
+  it('stops before the next chunk when aborted and resumes from there', async () => {
+    const abort = new AbortController();
+    const run = backfill(
+      options({
+        signal: abort.signal,
+        onChunk: (c) => {
+          if (c.index === 2) abort.abort(new Error('shutting down'));
+        },
+      }),
+    );
+    await expect(run).rejects.toThrow('shutting down');
+    expect(source.requests).toHaveLength(2);
+    source.requests.length = 0;
+    const resumed = await backfill(options());
+    expect(resumed.resumed).toBe(true);
+    expect(source.requests.map((r) => r.fromMs)).toEqual([FROM + 4 * DAY, FROM + 6 * DAY]);
+  });
+
+  it('asks for open interest for futures and options only', async () => {
+    await backfill(options({ instrument: aNiftyFuture(), chunkDays: 7 }));
+    await backfill(options({ chunkDays: 7 }));
+    expect(source.requests.map((r) => r.options)).toEqual([{ oi: true }, {}]);
   });
 
   it('refuses to resume a job id recorded with other parameters', async () => {

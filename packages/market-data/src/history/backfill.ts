@@ -50,7 +50,7 @@ export interface BackfillOptions {
   /** Days per chunk (default: Kite's cap for the interval, BACKFILL_CHUNK_DAYS). */
   readonly chunkDays?: number;
   readonly retry?: Partial<RetryPolicy>;
-  /** Ask the broker for open interest (derivatives). */
+  /** Ask the broker for open interest (default: true for futures and options). */
   readonly oi?: boolean;
   /** Called after each chunk is recorded. */
   readonly onChunk?: (chunk: BackfillChunkResult) => void;
@@ -159,7 +159,7 @@ async function runChunk(
     o.interval,
     chunk.fromMs,
     chunk.toMs,
-    o.oi === true ? { oi: true } : {},
+    (o.oi ?? ['FUT', 'CE', 'PE'].includes(o.instrument.type)) ? { oi: true } : {},
   );
   const candles = restamp(fetched, o, chunk);
   // Only intervals that have ended are stored: the broker's candle of the running interval is partial.

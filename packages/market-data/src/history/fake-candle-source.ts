@@ -9,7 +9,7 @@ import {
   type BarInterval,
   type Instrument,
 } from '@kitepilot/core';
-import type { HistoricalCandleSource } from './historical-candle-source.ts';
+import type { CandleRequestOptions, HistoricalCandleSource } from './historical-candle-source.ts';
 
 /** One recorded request of a FakeCandleSource. */
 export interface FakeCandleRequest {
@@ -17,6 +17,7 @@ export interface FakeCandleRequest {
   readonly interval: BarInterval;
   readonly fromMs: number;
   readonly toMs: number;
+  readonly options: CandleRequestOptions;
 }
 
 const MINUTE_MS = 60_000;
@@ -74,8 +75,9 @@ export class FakeCandleSource implements HistoricalCandleSource {
     interval: BarInterval,
     fromMs: number,
     toMs: number,
+    options: CandleRequestOptions = {},
   ): Promise<Bar[]> {
-    this.requests.push({ instrumentId: instrument.id, interval, fromMs, toMs });
+    this.requests.push({ instrumentId: instrument.id, interval, fromMs, toMs, options });
     const f = this.#failures;
     if (f !== null && f.remaining > 0 && (f.onRequest === null || this.requests.length >= f.onRequest)) {
       this.#failures = { ...f, remaining: f.remaining - 1 };

@@ -205,7 +205,9 @@ export class GapRepairer {
     lastMinuteMs: number,
   ): Promise<{ readonly written: number; readonly replacedLive: number }> {
     const o = this.#o;
-    const fetched = await o.source.fetchCandles(instrument, '1m', fromMs, lastMinuteMs);
+    // Derivatives carry open interest; the live bars have it from the ticks, so the repaired ones ask for it too.
+    const oi = instrument.type === 'FUT' || instrument.type === 'CE' || instrument.type === 'PE';
+    const fetched = await o.source.fetchCandles(instrument, '1m', fromMs, lastMinuteMs, oi ? { oi } : {});
     const nowMs = o.clock.now();
     const candles: Bar[] = [];
     for (const b of fetched) {

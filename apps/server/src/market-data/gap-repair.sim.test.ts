@@ -7,7 +7,8 @@
 // volume: the first tick (10:00:59) is only the baseline (BarAggregator rule for a first tick after 09:16), so the
 // 10:00 bar is partial and the window starts at 10:01, whose volume is cum(10:01:59) − cum(10:00:59), exactly the
 // candle's. The two minutes the gap touches hold partial live data (and 10:03's live volume absorbs the whole gap);
-// the repair replaces them with the broker's candles.
+// the repair replaces them with the broker's candles (replacedLive = 6 shows that all six differed before). Open
+// interest is compared for the future, whose candles are fetched with oi=1 on both sides.
 import { PGlite } from '@electric-sql/pglite';
 import { istToEpochMs, SequentialIdGenerator, TestClock, type Bar, type Instrument } from '@kitepilot/core';
 import { BarAggregator } from '@kitepilot/engine';
@@ -185,6 +186,16 @@ describe('GapRepairer with the Kite simulator', () => {
         candles.map((c) => [c.tsMs, c.openPaise, c.highPaise, c.lowPaise, c.closePaise, c.volume]),
       );
       expect(stored.map((b) => b.origin)).toEqual(['live', 'repaired', 'repaired', 'live', 'live']);
+      if (instrument.type === 'FUT') {
+        const withOi = await rest.getHistoricalData({
+          instrumentToken: instrument.token,
+          interval: 'minute',
+          fromMs: WINDOW_FROM,
+          toMs: END - M,
+          oi: true,
+        });
+        expect(stored.map((b) => b.oi)).toEqual(withOi.map((c) => c.oi));
+      }
     }
     const [phase] = await store.jobRuns.listByRun(repaired!.jobRunId);
     expect(phase).toMatchObject({ job: 'gap-repair', isError: false });

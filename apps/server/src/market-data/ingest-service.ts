@@ -25,7 +25,9 @@ import {
 } from '@kitepilot/market-data';
 import type { Store } from '@kitepilot/store';
 import { registerIngestMetrics, type IngestMetricsSnapshot } from './ingest-metrics.ts';
+import { BarBatchWriter } from './bar-batch-writer.ts';
 import { loadInstrumentLookup, type TokenInstrumentLookup } from './instrument-lookup.ts';
+import { TickFrameBacklog } from './tick-frame-backlog.ts';
 
 /** What `IngestService.start` takes. */
 export interface IngestServiceOptions {
@@ -102,23 +104,15 @@ export class IngestService {
   readonly #ingestor: TickIngestor;
   readonly #subscribed: ReadonlyMap<number, TickMode>;
   readonly #unresolved: readonly InstrumentId[];
-  readonly #maxBacklogTicks: number;
   readonly #timerName: string;
   readonly #removeMetrics: () => void;
   readonly #repairs = new Set<Promise<unknown>>();
-  #backlog: Tick[][] = [];
-  #backlogTicks = 0;
+  readonly #backlog: TickFrameBacklog;
   #paused = false;
   #partitionDay = '';
   #draining: Promise<void> | null = null;
-  #pendingBars: Bar[] = [];
-  #barWrite: Promise<void> = Promise.resolve();
+  readonly #barWriter: BarBatchWriter;
   #ticksReceived = 0;
-  #ticksOverflowed = 0;
-  #overflowFromMs: number | null = null;
-  #overflowToMs = 0;
-  #barsWritten = 0;
-  #barWriteErrors = 0;
   #gapsRecorded = 0;
   #lastTickLagMs: number | null = null;
   #stopped = false;
@@ -134,7 +128,7 @@ export class IngestService {
     this.#instruments = instruments;
     this.#subscribed = subscribed;
     this.#unresolved = unresolved;
-    this.#maxBacklogTicks = options.maxBacklogTicks ?? 200_000;
+    this.#backlog = new TickFrameBacklog(options.maxBacklogTicks ?? 200_000);
     this.#timerName = `ingest-${options.namespace}-second`;
     this.#closeDelayMs = options.closeDelayMs ?? 2000;
     this.#writer = new BatchingTickWriter({
@@ -149,8 +143,9 @@ export class IngestService {
       clock: options.clock,
       ...options.writer,
     });
+    this.#barWriter = new BarBatchWriter(options.store.bars, options.namespace, this.#log);
     const onBar = (bar: Bar): void => {
-      this.#pendingBars.push(bar);
+      this.#barWriter.add(bar);
     };
     this.#bars = new BarAggregator({ intervals: options.barIntervals, emptyBars: options.emptyBars, onBar });
     this.#ingestor = new TickIngestor({
@@ -224,9 +219,9 @@ export class IngestService {
       ticksQuarantined: counters.quarantined,
       quarantinedByReason,
       ticksWritten: counters.written,
-      ticksOverflowed: this.#ticksOverflowed,
-      barsWritten: this.#barsWritten,
-      barWriteErrors: this.#barWriteErrors,
+      ticksOverflowed: this.#backlog.overflowed,
+      barsWritten: this.#barWriter.written,
+      barWriteErrors: this.#barWriter.errors,
       gapsRecorded: this.#gapsRecorded,
       lateTicks: this.#bars.stats.lateTicks,
     };
@@ -245,7 +240,7 @@ export class IngestService {
     await this.#o.ticker.close();
     await (this.#draining ?? this.#drainBacklog());
     this.#bars.flush();
-    await this.#writeBars();
+    await this.#barWriter.write();
     await this.#writer.close();
     await this.#quarantine.close();
     // Repairs still waiting for their minutes to end are cancelled (their job runs stay open); running ones finish.
@@ -301,7 +296,7 @@ export class IngestService {
       }
     }
     if (newestExchangeTs !== null) this.#lastTickLagMs = this.#o.clock.now() - newestExchangeTs;
-    if (this.#paused || this.#backlog.length > 0) {
+    if (this.#paused || this.#backlog.frames > 0) {
       this.#hold(ticks);
       return;
     }
@@ -318,26 +313,12 @@ export class IngestService {
   }
 
   #hold(ticks: Tick[]): void {
-    if (this.#backlogTicks + ticks.length > this.#maxBacklogTicks) {
-      this.#overflow(ticks);
-      return;
-    }
-    this.#backlog.push(ticks);
-    this.#backlogTicks += ticks.length;
-  }
-
-  #overflow(ticks: readonly Tick[]): void {
-    if (this.#overflowFromMs === null) {
+    const wasOverflowing = this.#backlog.overflowing;
+    if (!this.#backlog.hold(ticks) && !wasOverflowing) {
       this.#log.error(
-        { backlogTicks: this.#backlogTicks, maxBacklogTicks: this.#maxBacklogTicks },
+        { backlogTicks: this.#backlog.ticks },
         'tick writer behind and backlog full: dropping ticks; their window goes to gap repair',
       );
-    }
-    this.#ticksOverflowed += ticks.length;
-    for (const tick of ticks) {
-      const t = tick.exchangeTs ?? tick.tsInit;
-      this.#overflowFromMs = Math.min(this.#overflowFromMs ?? t, t);
-      this.#overflowToMs = Math.max(this.#overflowToMs, t);
     }
   }
 
@@ -350,7 +331,6 @@ export class IngestService {
       }
       const frame = this.#backlog.shift();
       if (frame === undefined) break;
-      this.#backlogTicks -= frame.length;
       this.#ingestor.ingest(frame);
       if (!this.#ingestor.writable) this.#paused = true;
     }
@@ -359,11 +339,8 @@ export class IngestService {
   }
 
   #repairOverflow(): void {
-    if (this.#overflowFromMs === null) return;
-    const gap: GapWindow = { fromMs: this.#overflowFromMs, toMs: this.#overflowToMs };
-    this.#overflowFromMs = null;
-    this.#overflowToMs = 0;
-    this.#repair(gap, 'backlog overflow');
+    const window = this.#backlog.takeOverflow();
+    if (window !== null) this.#repair(window, 'backlog overflow');
   }
 
   #onConnected(event: TickerConnectedEvent): void {
@@ -402,30 +379,10 @@ export class IngestService {
     this.#o.clock.setTimer(this.#timerName, next, () => {
       if (this.#stopped) return;
       this.#bars.onTime(this.#o.clock.now() - this.#closeDelayMs);
-      void this.#writeBars();
+      void this.#barWriter.write();
       void this.#ensurePartitions();
       this.#scheduleSecond();
     });
-  }
-
-  /** Upserts the bars emitted so far, one write at a time; a failed write keeps its bars for the next one. */
-  #writeBars(): Promise<void> {
-    this.#barWrite = this.#barWrite.then(async () => {
-      if (this.#pendingBars.length === 0) return;
-      const batch = this.#pendingBars;
-      this.#pendingBars = [];
-      try {
-        this.#barsWritten += await this.#o.store.bars.upsert(this.#o.namespace, batch);
-      } catch (error) {
-        this.#barWriteErrors += 1;
-        this.#pendingBars = batch.concat(this.#pendingBars);
-        this.#log.error(
-          { err: error, bars: batch.length },
-          'writing bars failed; retrying with the next batch',
-        );
-      }
-    });
-    return this.#barWrite;
   }
 
   /**
@@ -456,9 +413,9 @@ export class IngestService {
       ticksAccepted: counters.accepted,
       ticksQuarantined: counters.quarantinedByReason,
       ticksWritten: counters.written,
-      ticksPending: counters.pending + this.#backlogTicks,
-      ticksOverflowed: this.#ticksOverflowed,
-      barsWritten: this.#barsWritten,
+      ticksPending: counters.pending + this.#backlog.ticks,
+      ticksOverflowed: this.#backlog.overflowed,
+      barsWritten: this.#barWriter.written,
       gapsRecorded: this.#gapsRecorded,
       connectionStates: this.#o.ticker.connectionStates(),
       lastTickLagMs: this.#lastTickLagMs,

@@ -117,6 +117,8 @@ export async function startSimulatedMarket(options: SimulatedMarketOptions): Pro
       ticker,
       barIntervals: options.barIntervals,
       emptyBars: options.emptyBars,
+      // Real delivery delay is stretched by the speed on the simulated clock (50 ms at 100× is 5 s simulated).
+      closeDelayMs: Math.max(2000, Math.round(speed * 100)),
       logger,
       gapRepairer: new GapRepairer({
         source: new KiteCandleSource(rest),

@@ -107,7 +107,7 @@ export class PgliteDriver implements SqlDriver {
   }
 
   /** Loads COPY-text rows into `target` through PGlite's `/dev/blob` device while holding the mutex. */
-  async copyFromText(target: string, text: string): Promise<number> {
+  async copyFromText(target: string, text: string | Uint8Array<ArrayBuffer>): Promise<number> {
     this.#assertOpen();
     const sql = `COPY ${target} FROM '/dev/blob'`;
     return this.mutex.run(async () => {

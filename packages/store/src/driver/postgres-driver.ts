@@ -194,12 +194,17 @@ export class PostgresDriver implements SqlDriver {
   }
 
   /** Streams COPY-text rows into `target` with `COPY … FROM STDIN` on one pooled connection; returns the rows. */
-  async copyFromText(target: string, text: string): Promise<number> {
+  async copyFromText(target: string, text: string | Uint8Array<ArrayBuffer>): Promise<number> {
     const sql = `COPY ${target} FROM STDIN`;
     return this.#withClient(async (client) => {
       const stream = client.query(copyFromStdin(sql));
       try {
-        await pipeline(Readable.from([text]), stream);
+        await pipeline(
+          Readable.from([
+            typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength),
+          ]),
+          stream,
+        );
       } catch (error) {
         throw toStoreError(error, sql);
       }

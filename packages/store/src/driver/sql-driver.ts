@@ -28,5 +28,5 @@ export interface SqlDriver extends SqlExecutor {
    * returns the rows loaded. Present only on drivers with a COPY path (PostgreSQL: `COPY … FROM STDIN`; PGlite:
    * `COPY … FROM '/dev/blob'`).
    */
-  copyFromText?(target: string, text: string): Promise<number>;
+  copyFromText?(target: string, text: string | Uint8Array<ArrayBuffer>): Promise<number>;
 }

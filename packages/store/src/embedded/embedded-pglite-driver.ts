@@ -54,7 +54,7 @@ export class EmbeddedPgliteDriver extends PgliteDriver {
   }
 
   /** Bulk-loads COPY-text rows; in durable mode returns once they are fsynced. */
-  override async copyFromText(target: string, text: string): Promise<number> {
+  override async copyFromText(target: string, text: string | Uint8Array<ArrayBuffer>): Promise<number> {
     const rows = await super.copyFromText(target, text);
     if (this.durable) await this.flushDurably();
     return rows;

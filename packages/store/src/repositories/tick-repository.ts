@@ -12,7 +12,7 @@ import {
 import type { SqlDriver, SqlExecutor } from '../driver/sql-driver.ts';
 import { parseSafeBigint } from '../driver/type-parsers.ts';
 import { StoreValueError } from '../errors.ts';
-import { COPY_NULL, CopyTimestampFormatter, copyText } from './copy-text.ts';
+import { CopyTextWriter } from './copy-text.ts';
 import { intParam, intParamOrNull, num, numOrNull, tsParam, tsParamOrNull } from './sql-params.ts';
 
 interface TickRow {
@@ -196,11 +196,6 @@ function int(value: number, column: string, entry: InstrumentTick): string {
   return Number.isSafeInteger(value) ? String(value) : notSafe(entry, column, value);
 }
 
-function intOrNull(value: number | null, column: string, entry: InstrumentTick): string {
-  if (value === null) return COPY_NULL;
-  return Number.isSafeInteger(value) ? String(value) : notSafe(entry, column, value);
-}
-
 const depthColumns = {
   bid: { price: 'bid price', qty: 'bid qty', orders: 'bid orders' },
   ask: { price: 'ask price', qty: 'ask qty', orders: 'ask orders' },
@@ -248,29 +243,100 @@ export function parseDepthLevels(text: string): Depth {
   return { bids, asks };
 }
 
-/** Returns the COPY text of ticks in `insertColumns` order, one line per tick. */
-export function ticksCopyText(namespace: DataNamespace, ticks: readonly InstrumentTick[]): string {
-  const ts = new CopyTimestampFormatter();
-  const other = new CopyTimestampFormatter();
-  const ns = copyText(namespace);
-  const parts: string[] = new Array<string>(ticks.length);
-  for (let i = 0; i < ticks.length; i++) {
-    const e = ticks[i] as InstrumentTick;
-    const t = e.tick;
-    parts[i] =
-      `${ns}\t${copyText(e.instrumentId)}\t${ts.format(t.exchangeTs ?? t.tsInit)}\t${int(t.token, 'token', e)}\t` +
-      `${copyText(t.mode)}\t${t.tradable ? 't' : 'f'}\t${int(t.lastPricePaise, 'last price', e)}\t` +
-      `${intOrNull(t.lastTradedQty, 'last traded qty', e)}\t${intOrNull(t.avgTradedPricePaise, 'average price', e)}\t` +
-      `${intOrNull(t.volume, 'volume', e)}\t${intOrNull(t.totalBuyQty, 'total buy qty', e)}\t` +
-      `${intOrNull(t.totalSellQty, 'total sell qty', e)}\t${intOrNull(t.openPaise, 'open', e)}\t` +
-      `${intOrNull(t.highPaise, 'high', e)}\t${intOrNull(t.lowPaise, 'low', e)}\t` +
-      `${intOrNull(t.closePaise, 'close', e)}\t${intOrNull(t.changePaise, 'change', e)}\t` +
-      `${other.formatOrNull(t.lastTradeTime)}\t${intOrNull(t.oi, 'oi', e)}\t` +
-      `${intOrNull(t.oiDayHigh, 'oi day high', e)}\t${intOrNull(t.oiDayLow, 'oi day low', e)}\t` +
-      `${ts.formatOrNull(t.exchangeTs)}\t${t.depth === null ? COPY_NULL : depthLevelsText(e, t.depth)}\t` +
-      `${other.format(t.tsInit)}\n`;
+/** Writes a tick's depth as the `depth_levels` array literal (see `depthLevelsText`). */
+function writeDepthLevels(w: CopyTextWriter, depth: Depth): void {
+  w.byte(123); // '{'
+  w.int(depth.bids.length, 'bid level count');
+  for (const l of depth.bids) {
+    w.byte(44);
+    w.int(l.pricePaise, 'bid price');
+    w.byte(44);
+    w.int(l.qty, 'bid qty');
+    w.byte(44);
+    w.int(l.orders, 'bid orders');
   }
-  return parts.join('');
+  for (const l of depth.asks) {
+    w.byte(44);
+    w.int(l.pricePaise, 'ask price');
+    w.byte(44);
+    w.int(l.qty, 'ask qty');
+    w.byte(44);
+    w.int(l.orders, 'ask orders');
+  }
+  w.byte(125); // '}'
+}
+
+function writeTickRow(w: CopyTextWriter, namespace: DataNamespace, e: InstrumentTick): void {
+  const t = e.tick;
+  w.text(namespace);
+  w.tab();
+  w.text(e.instrumentId);
+  w.tab();
+  w.timestamp(t.exchangeTs ?? t.tsInit);
+  w.tab();
+  w.int(t.token, 'token');
+  w.tab();
+  w.text(t.mode);
+  w.tab();
+  w.byte(t.tradable ? 116 : 102); // 't' | 'f'
+  w.tab();
+  w.int(t.lastPricePaise, 'last price');
+  w.tab();
+  w.intOrNull(t.lastTradedQty, 'last traded qty');
+  w.tab();
+  w.intOrNull(t.avgTradedPricePaise, 'average price');
+  w.tab();
+  w.intOrNull(t.volume, 'volume');
+  w.tab();
+  w.intOrNull(t.totalBuyQty, 'total buy qty');
+  w.tab();
+  w.intOrNull(t.totalSellQty, 'total sell qty');
+  w.tab();
+  w.intOrNull(t.openPaise, 'open');
+  w.tab();
+  w.intOrNull(t.highPaise, 'high');
+  w.tab();
+  w.intOrNull(t.lowPaise, 'low');
+  w.tab();
+  w.intOrNull(t.closePaise, 'close');
+  w.tab();
+  w.intOrNull(t.changePaise, 'change');
+  w.tab();
+  w.timestampOrNull(t.lastTradeTime);
+  w.tab();
+  w.intOrNull(t.oi, 'oi');
+  w.tab();
+  w.intOrNull(t.oiDayHigh, 'oi day high');
+  w.tab();
+  w.intOrNull(t.oiDayLow, 'oi day low');
+  w.tab();
+  w.timestampOrNull(t.exchangeTs);
+  w.tab();
+  if (t.depth === null) w.nullValue();
+  else writeDepthLevels(w, t.depth);
+  w.tab();
+  w.timestamp(t.tsInit);
+  w.newline();
+}
+
+/** Returns the COPY text (UTF-8 bytes) of ticks in `insertColumns` order, one line per tick. */
+export function ticksCopyBytes(
+  namespace: DataNamespace,
+  ticks: readonly InstrumentTick[],
+): Uint8Array<ArrayBuffer> {
+  // About 330 bytes per full-mode row with depth.
+  const w = new CopyTextWriter(Math.max(1024, ticks.length * 352));
+  for (const e of ticks) {
+    try {
+      writeTickRow(w, namespace, e);
+    } catch (error) {
+      if (error instanceof StoreValueError) {
+        throw new StoreValueError(`tick of ${e.instrumentId}: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+  return w.bytes();
 }
 
 /**
@@ -302,7 +368,7 @@ export class SqlTickRepository implements TickRepository {
     if (ticks.length === 0) return 0;
     await this.#ensurePartitions(ticks);
     if (this.#writePath === 'copy' && this.#sql.copyFromText !== undefined) {
-      return this.#sql.copyFromText(`ticks (${insertColumns.join(', ')})`, ticksCopyText(namespace, ticks));
+      return this.#sql.copyFromText(`ticks (${insertColumns.join(', ')})`, ticksCopyBytes(namespace, ticks));
     }
     if (ticks.length <= batchSize) return this.#insert(this.#sql, namespace, ticks);
     return this.#sql.transaction(async (tx) => {

@@ -63,7 +63,8 @@ function zeroByReason(): Record<QuarantineReason, number> {
 export class TickIngestor {
   readonly #o: TickIngestorOptions;
   readonly #validator: TickValidator;
-  readonly #last = new Map<InstrumentId, EnrichedTick>();
+  // Raw last ticks: enrichment is computed when asked for, not for every tick on the hot path.
+  readonly #last = new Map<InstrumentId, Tick>();
   readonly #byReason = zeroByReason();
   #accepted = 0;
   #quarantined = 0;
@@ -89,7 +90,7 @@ export class TickIngestor {
       const verdict = this.#validator.check(tick);
       if (verdict.ok) {
         const instrumentId = verdict.instrument.id;
-        this.#last.set(instrumentId, enrichTick(instrumentId, tick));
+        this.#last.set(instrumentId, tick);
         bars?.onTick(instrumentId, tick);
         good.push({ instrumentId, tick });
       } else {
@@ -117,12 +118,15 @@ export class TickIngestor {
 
   /** Returns the last accepted tick of the instrument with its derived values, or undefined before the first. */
   lastTick(id: InstrumentId): EnrichedTick | undefined {
-    return this.#last.get(id);
+    const tick = this.#last.get(id);
+    return tick === undefined ? undefined : enrichTick(id, tick);
   }
 
   /** Returns the last accepted tick of every instrument that has one. */
   lastTicks(): ReadonlyMap<InstrumentId, EnrichedTick> {
-    return this.#last;
+    const all = new Map<InstrumentId, EnrichedTick>();
+    for (const [id, tick] of this.#last) all.set(id, enrichTick(id, tick));
+    return all;
   }
 
   /** Returns false while either sink refused more: the source should pause until `whenWritable()` resolves. */

@@ -12,6 +12,8 @@
 // by a later tick of the same instrument, or by onTime at a market-second boundary, which the loop calls before
 // the first frame of each new market second).
 //
+// The same run with a store that only counts gives the pipeline's own ceiling ("no store"); after each real run,
+// the first 200 000 decoded ticks are appended alone ("store only") for the store's ceiling on this machine.
 // Stores: PGlite in a temporary data directory (opened like the server opens its embedded store); PostgreSQL in
 // a throwaway database when KITEPILOT_BENCH_DATABASE_URL or KITEPILOT_TEST_DATABASE_URL is set.
 // KITEPILOT_BENCH_TICKS sets the tick count (default 2 000 000).
@@ -27,6 +29,9 @@ import {
   type Clock,
   type Instrument,
   type InstrumentId,
+  type InstrumentTick,
+  type TickQuarantineRepository,
+  type TickRepository,
   type TimerCallback,
 } from '@kitepilot/core';
 import { BarAggregator } from '@kitepilot/engine';
@@ -178,14 +183,76 @@ function percentile(sorted: Float64Array, q: number): number {
 }
 
 /** Runs the whole pipeline over `market` into the store on `driver`; checks the stored count. */
+/** The part of the store the pipeline writes to, and how to count what it stored. */
+interface BenchStore {
+  readonly ticks: TickRepository;
+  readonly tickQuarantine: TickQuarantineRepository;
+  countStored(): Promise<number>;
+  /** Whether to also measure the store alone. */
+  readonly real: boolean;
+}
+
+/** Returns the store on a migrated driver. */
+async function sqlBenchStore(driver: SqlDriver): Promise<BenchStore> {
+  await migrate(driver);
+  const store = createStore(driver);
+  return {
+    ticks: store.ticks,
+    tickQuarantine: store.tickQuarantine,
+    real: true,
+    countStored: async () => {
+      const counted = await driver.query<{ n: number }>(
+        "SELECT count(*)::bigint AS n FROM ticks WHERE namespace = 'simulated'",
+      );
+      return counted.rows[0]?.n ?? -1;
+    },
+  };
+}
+
+/** Returns a store that only counts what it is given: the pipeline's own ceiling. */
+function discardingBenchStore(): BenchStore {
+  let stored = 0;
+  return {
+    ticks: {
+      append: (_namespace, batch) => {
+        stored += batch.length;
+        return Promise.resolve(batch.length);
+      },
+      read: () => Promise.resolve([]),
+      ensureDayPartition: () => Promise.resolve(false),
+    },
+    tickQuarantine: {
+      append: (_namespace, entries) => Promise.resolve(entries.length),
+      list: () => Promise.resolve([]),
+      countByReason: () => Promise.resolve({}),
+    },
+    real: false,
+    countStored: () => Promise.resolve(stored),
+  };
+}
+
+const STORE_ONLY_TICKS = 200_000;
+
+/** Returns the ticks/s of appending the first decoded ticks of `market` in batches of 5000 (namespace real). */
+async function appendOnly(repository: TickRepository, market: Market): Promise<number> {
+  const decoded: InstrumentTick[] = [];
+  for (const frame of market.frames) {
+    for (const tick of decodeTickerMessage(frame.bytes, market.start + frame.second * 1000 + 300)) {
+      decoded.push({ instrumentId: (market.byToken.get(tick.token) as Instrument).id, tick });
+    }
+    if (decoded.length >= STORE_ONLY_TICKS) break;
+  }
+  const t0 = performance.now();
+  for (let i = 0; i < decoded.length; i += 5000) await repository.append('real', decoded.slice(i, i + 5000));
+  return decoded.length / ((performance.now() - t0) / 1000);
+}
+
 async function runPipeline(
   label: string,
-  driver: SqlDriver,
+  store: BenchStore,
   market: Market,
   ticks: number,
 ): Promise<BenchResult[]> {
-  await migrate(driver);
-  const store = createStore(driver);
   const clock = new BenchClock();
   const namespace = 'simulated';
   const fatal: Error[] = [];
@@ -222,6 +289,7 @@ async function runPipeline(
   });
   let waits = 0;
   let second = -1;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (const frame of market.frames) {
     if (!ingestor.writable) {
@@ -242,11 +310,9 @@ async function runPipeline(
   await writer.flush();
   await quarantine.flush();
   const elapsedMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   if (fatal.length > 0) throw new Error(`ingest bench (${label}): the writer failed`, { cause: fatal[0] });
-  const counted = await driver.query<{ n: number }>(
-    "SELECT count(*)::bigint AS n FROM ticks WHERE namespace = 'simulated'",
-  );
-  const stored = counted.rows[0]?.n ?? -1;
+  const stored = await store.countStored();
   const c = ingestor.counters;
   if (stored !== ticks || c.accepted !== ticks || c.written !== ticks) {
     throw new Error(
@@ -257,6 +323,7 @@ async function runPipeline(
   const sorted = latencies.slice(0, bars).sort();
   await writer.close();
   await quarantine.close();
+  const storeOnly = store.real ? await appendOnly(store.ticks, market) : null;
   return [
     {
       name: `${label}: frames → decode → validate → bars → stored`,
@@ -267,8 +334,20 @@ async function runPipeline(
       lost: ticks - stored,
       seconds: elapsedMs / 1000,
       backpressure_waits: waits,
-      write_path: 'writePath' in store.ticks ? String(store.ticks.writePath) : 'unknown',
+      // Share of one core this process used (decode, validation, bars, encoding, and PGlite itself).
+      process_cpu: (cpu.user + cpu.system) / 1000 / elapsedMs,
+      write_path: 'writePath' in store.ticks ? String(store.ticks.writePath) : 'none',
     },
+    ...(storeOnly === null
+      ? []
+      : [
+          {
+            name: `${label}: store only (append of decoded ticks, batches of 5000)`,
+            value: storeOnly,
+            unit: 'ticks/s',
+            ticks: STORE_ONLY_TICKS,
+          },
+        ]),
     {
       name: `${label}: tick → bar-close latency p50`,
       value: percentile(sorted, 0.5),
@@ -289,7 +368,7 @@ async function onPglite(market: Market, ticks: number): Promise<BenchResult[]> {
   try {
     const embedded = await openEmbeddedStore({ dataDir, role: 'owner' });
     try {
-      return await runPipeline('PGlite', embedded.driver, market, ticks);
+      return await runPipeline('PGlite', await sqlBenchStore(embedded.driver), market, ticks);
     } finally {
       await embedded.close();
     }
@@ -303,7 +382,7 @@ async function onPostgres(url: string, market: Market, ticks: number): Promise<B
   try {
     const driver = await openPostgres(database.url);
     try {
-      return await runPipeline('PostgreSQL', driver, market, ticks);
+      return await runPipeline('PostgreSQL', await sqlBenchStore(driver), market, ticks);
     } finally {
       await driver.close();
     }
@@ -319,7 +398,7 @@ export const ingestSuite: BenchSuite = {
   async run() {
     const ticks = tickCount();
     const market = buildMarket(ticks);
-    const results: BenchResult[] = [];
+    const results: BenchResult[] = await runPipeline('no store', discardingBenchStore(), market, ticks);
     const url = process.env.KITEPILOT_BENCH_DATABASE_URL ?? process.env.KITEPILOT_TEST_DATABASE_URL;
     if (url !== undefined && url !== '') results.push(...(await onPostgres(url, market, ticks)));
     results.push(...(await onPglite(market, ticks)));

@@ -98,14 +98,15 @@ export async function runIngest(
           durationMs: durationMs ?? 60_000,
           speed,
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-          ...(io.baseClock !== undefined ? { baseClock: io.baseClock } : {}),
+          baseClock: io.baseClock ?? new SystemClock({ keepAlive: true }),
           stop: abort.signal,
         },
       );
       write(flags.json === true ? `${JSON.stringify(recording)}\n` : formatDemoRecording(recording));
       return recording;
     }
-    const clock = io.baseClock ?? new SystemClock();
+    // keepAlive: while the ticker waits to reconnect, the duration timer may be all that holds the process.
+    const clock = io.baseClock ?? new SystemClock({ keepAlive: true });
     const service = await startLiveIngest({
       config,
       store,

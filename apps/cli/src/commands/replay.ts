@@ -98,7 +98,8 @@ export async function runReplay(flags: ReplayFlags, io: ReplayIo = {}): Promise<
       fromMs,
       toMs,
       speed,
-      clock: new SystemClock(),
+      // keepAlive: a paced replay may be waiting on nothing but its timer.
+      clock: new SystemClock({ keepAlive: true }),
       signal: abort.signal,
     }).run({
       onTick: (entry) => {

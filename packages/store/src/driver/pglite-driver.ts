@@ -106,13 +106,13 @@ export class PgliteDriver implements SqlDriver {
     await this.mutex.run(() => runExec(this.db, sql));
   }
 
-  /** Loads COPY-text rows into `target` through PGlite's `/dev/blob` device while holding the mutex. */
-  async copyFromText(target: string, text: string | Uint8Array<ArrayBuffer>): Promise<number> {
+  /** Loads binary COPY data into `target` through PGlite's `/dev/blob` device while holding the mutex. */
+  async copyFrom(target: string, data: Uint8Array<ArrayBuffer>): Promise<number> {
     this.#assertOpen();
-    const sql = `COPY ${target} FROM '/dev/blob'`;
+    const sql = `COPY ${target} FROM '/dev/blob' WITH (FORMAT binary)`;
     return this.mutex.run(async () => {
       try {
-        const result = await this.db.query(sql, [], { blob: new Blob([text]) });
+        const result = await this.db.query(sql, [], { blob: new Blob([data]) });
         return result.affectedRows ?? 0;
       } catch (error) {
         throw toStoreError(error, sql);

@@ -193,18 +193,13 @@ export class PostgresDriver implements SqlDriver {
     });
   }
 
-  /** Streams COPY-text rows into `target` with `COPY … FROM STDIN` on one pooled connection; returns the rows. */
-  async copyFromText(target: string, text: string | Uint8Array<ArrayBuffer>): Promise<number> {
-    const sql = `COPY ${target} FROM STDIN`;
+  /** Streams binary COPY data into `target` with `COPY … FROM STDIN` on one pooled connection; returns the rows. */
+  async copyFrom(target: string, data: Uint8Array<ArrayBuffer>): Promise<number> {
+    const sql = `COPY ${target} FROM STDIN WITH (FORMAT binary)`;
     return this.#withClient(async (client) => {
       const stream = client.query(copyFromStdin(sql));
       try {
-        await pipeline(
-          Readable.from([
-            typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength),
-          ]),
-          stream,
-        );
+        await pipeline(Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]), stream);
       } catch (error) {
         throw toStoreError(error, sql);
       }

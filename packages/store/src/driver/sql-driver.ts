@@ -24,9 +24,9 @@ export interface SqlDriver extends SqlExecutor {
   /** Closes the connection; further calls throw. */
   close(): Promise<void>;
   /**
-   * Bulk-loads rows given in PostgreSQL's COPY text format into `target` (`table (col, …)`) as one statement;
+   * Bulk-loads rows given in PostgreSQL's binary COPY format into `target` (`table (col, …)`) as one statement;
    * returns the rows loaded. Present only on drivers with a COPY path (PostgreSQL: `COPY … FROM STDIN`; PGlite:
    * `COPY … FROM '/dev/blob'`).
    */
-  copyFromText?(target: string, text: string | Uint8Array<ArrayBuffer>): Promise<number>;
+  copyFrom?(target: string, data: Uint8Array<ArrayBuffer>): Promise<number>;
 }

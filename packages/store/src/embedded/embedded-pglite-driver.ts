@@ -53,9 +53,9 @@ export class EmbeddedPgliteDriver extends PgliteDriver {
     return result;
   }
 
-  /** Bulk-loads COPY-text rows; in durable mode returns once they are fsynced. */
-  override async copyFromText(target: string, text: string | Uint8Array<ArrayBuffer>): Promise<number> {
-    const rows = await super.copyFromText(target, text);
+  /** Bulk-loads binary COPY data; in durable mode returns once it is fsynced. */
+  override async copyFrom(target: string, data: Uint8Array<ArrayBuffer>): Promise<number> {
+    const rows = await super.copyFrom(target, data);
     if (this.durable) await this.flushDurably();
     return rows;
   }

@@ -12,7 +12,7 @@ import {
 import type { SqlDriver, SqlExecutor } from '../driver/sql-driver.ts';
 import { parseSafeBigint } from '../driver/type-parsers.ts';
 import { StoreValueError } from '../errors.ts';
-import { CopyTextWriter } from './copy-text.ts';
+import { CopyBinaryWriter } from './copy-binary.ts';
 import { intParam, intParamOrNull, num, numOrNull, tsParam, tsParamOrNull } from './sql-params.ts';
 
 interface TickRow {
@@ -243,89 +243,58 @@ export function parseDepthLevels(text: string): Depth {
   return { bids, asks };
 }
 
-/** Writes a tick's depth as the `depth_levels` array literal (see `depthLevelsText`). */
-function writeDepthLevels(w: CopyTextWriter, depth: Depth): void {
-  w.byte(123); // '{'
-  w.int(depth.bids.length, 'bid level count');
+function writeDepthLevels(w: CopyBinaryWriter, depth: Depth): void {
+  w.int8ArrayHeader(1 + 3 * (depth.bids.length + depth.asks.length));
+  w.int8(depth.bids.length, 'bid level count');
   for (const l of depth.bids) {
-    w.byte(44);
-    w.int(l.pricePaise, 'bid price');
-    w.byte(44);
-    w.int(l.qty, 'bid qty');
-    w.byte(44);
-    w.int(l.orders, 'bid orders');
+    w.int8(l.pricePaise, 'bid price');
+    w.int8(l.qty, 'bid qty');
+    w.int8(l.orders, 'bid orders');
   }
   for (const l of depth.asks) {
-    w.byte(44);
-    w.int(l.pricePaise, 'ask price');
-    w.byte(44);
-    w.int(l.qty, 'ask qty');
-    w.byte(44);
-    w.int(l.orders, 'ask orders');
+    w.int8(l.pricePaise, 'ask price');
+    w.int8(l.qty, 'ask qty');
+    w.int8(l.orders, 'ask orders');
   }
-  w.byte(125); // '}'
 }
 
-function writeTickRow(w: CopyTextWriter, namespace: DataNamespace, e: InstrumentTick): void {
+function writeTickRow(w: CopyBinaryWriter, namespace: DataNamespace, e: InstrumentTick): void {
   const t = e.tick;
+  w.row(insertColumns.length);
   w.text(namespace);
-  w.tab();
   w.text(e.instrumentId);
-  w.tab();
-  w.timestamp(t.exchangeTs ?? t.tsInit);
-  w.tab();
-  w.int(t.token, 'token');
-  w.tab();
+  w.timestamptz(t.exchangeTs ?? t.tsInit);
+  w.int8(t.token, 'token');
   w.text(t.mode);
-  w.tab();
-  w.byte(t.tradable ? 116 : 102); // 't' | 'f'
-  w.tab();
-  w.int(t.lastPricePaise, 'last price');
-  w.tab();
-  w.intOrNull(t.lastTradedQty, 'last traded qty');
-  w.tab();
-  w.intOrNull(t.avgTradedPricePaise, 'average price');
-  w.tab();
-  w.intOrNull(t.volume, 'volume');
-  w.tab();
-  w.intOrNull(t.totalBuyQty, 'total buy qty');
-  w.tab();
-  w.intOrNull(t.totalSellQty, 'total sell qty');
-  w.tab();
-  w.intOrNull(t.openPaise, 'open');
-  w.tab();
-  w.intOrNull(t.highPaise, 'high');
-  w.tab();
-  w.intOrNull(t.lowPaise, 'low');
-  w.tab();
-  w.intOrNull(t.closePaise, 'close');
-  w.tab();
-  w.intOrNull(t.changePaise, 'change');
-  w.tab();
-  w.timestampOrNull(t.lastTradeTime);
-  w.tab();
-  w.intOrNull(t.oi, 'oi');
-  w.tab();
-  w.intOrNull(t.oiDayHigh, 'oi day high');
-  w.tab();
-  w.intOrNull(t.oiDayLow, 'oi day low');
-  w.tab();
-  w.timestampOrNull(t.exchangeTs);
-  w.tab();
+  w.bool(t.tradable);
+  w.int8(t.lastPricePaise, 'last price');
+  w.int8OrNull(t.lastTradedQty, 'last traded qty');
+  w.int8OrNull(t.avgTradedPricePaise, 'average price');
+  w.int8OrNull(t.volume, 'volume');
+  w.int8OrNull(t.totalBuyQty, 'total buy qty');
+  w.int8OrNull(t.totalSellQty, 'total sell qty');
+  w.int8OrNull(t.openPaise, 'open');
+  w.int8OrNull(t.highPaise, 'high');
+  w.int8OrNull(t.lowPaise, 'low');
+  w.int8OrNull(t.closePaise, 'close');
+  w.int8OrNull(t.changePaise, 'change');
+  w.timestamptzOrNull(t.lastTradeTime);
+  w.int8OrNull(t.oi, 'oi');
+  w.int8OrNull(t.oiDayHigh, 'oi day high');
+  w.int8OrNull(t.oiDayLow, 'oi day low');
+  w.timestamptzOrNull(t.exchangeTs);
   if (t.depth === null) w.nullValue();
   else writeDepthLevels(w, t.depth);
-  w.tab();
-  w.timestamp(t.tsInit);
-  w.newline();
+  w.timestamptz(t.tsInit);
 }
 
-/** Returns the COPY text (UTF-8 bytes) of ticks in `insertColumns` order, one line per tick. */
-export function ticksCopyBytes(
+/** Returns ticks as binary COPY data in `insertColumns` order. */
+export function ticksCopyData(
   namespace: DataNamespace,
   ticks: readonly InstrumentTick[],
 ): Uint8Array<ArrayBuffer> {
-  // About 330 bytes per full-mode row with depth.
-  const w = new CopyTextWriter(Math.max(1024, ticks.length * 352));
+  // About 660 bytes per full-mode row with depth.
+  const w = new CopyBinaryWriter(Math.max(1024, ticks.length * 704));
   for (const e of ticks) {
     try {
       writeTickRow(w, namespace, e);
@@ -336,7 +305,7 @@ export function ticksCopyBytes(
       throw error;
     }
   }
-  return w.bytes();
+  return w.finish();
 }
 
 /**
@@ -351,8 +320,8 @@ export class SqlTickRepository implements TickRepository {
 
   constructor(sql: SqlDriver, options: SqlTickRepositoryOptions = {}) {
     this.#sql = sql;
-    const path = options.writePath ?? (sql.copyFromText === undefined ? 'insert' : 'copy');
-    if (path === 'copy' && sql.copyFromText === undefined) {
+    const path = options.writePath ?? (sql.copyFrom === undefined ? 'insert' : 'copy');
+    if (path === 'copy' && sql.copyFrom === undefined) {
       throw new StoreValueError(`the ${sql.kind} driver has no COPY path; use writePath 'insert'`);
     }
     this.#writePath = path;
@@ -367,8 +336,8 @@ export class SqlTickRepository implements TickRepository {
     assertNamespace(namespace);
     if (ticks.length === 0) return 0;
     await this.#ensurePartitions(ticks);
-    if (this.#writePath === 'copy' && this.#sql.copyFromText !== undefined) {
-      return this.#sql.copyFromText(`ticks (${insertColumns.join(', ')})`, ticksCopyBytes(namespace, ticks));
+    if (this.#writePath === 'copy' && this.#sql.copyFrom !== undefined) {
+      return this.#sql.copyFrom(`ticks (${insertColumns.join(', ')})`, ticksCopyData(namespace, ticks));
     }
     if (ticks.length <= batchSize) return this.#insert(this.#sql, namespace, ticks);
     return this.#sql.transaction(async (tx) => {

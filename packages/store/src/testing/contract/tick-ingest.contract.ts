@@ -88,19 +88,21 @@ export function tickIngestContract(backend: StoreTestBackend): void {
         const sparse = aFullTick(t0 + 1, {
           lastTradedQty: null,
           volume: null,
-          lastTradeTime: null,
+          // Before PostgreSQL's epoch (2000-01-01): a negative binary timestamp.
+          lastTradeTime: Date.UTC(1999, 11, 31, 23, 59, 59, 999),
           oi: Number.MAX_SAFE_INTEGER,
           depth: { bids: [], asks: [] },
           changePaise: paise(-1234),
+          totalBuyQty: Number.MIN_SAFE_INTEGER,
         });
         const ltp = anLtpTick(t0 + 2, 1);
         expect(await ticks.append('real', [full, sparse, ltp])).toBe(3);
         expect(await ticks.read('real', reliance, t0, t0 + 10)).toEqual([full, sparse, ltp]);
       });
 
-      it('escapes instrument ids with spaces, tabs and backslashes', async () => {
+      it('keeps instrument ids with spaces, tabs, backslashes and non-ASCII text exact', async () => {
         const ticks = repo();
-        const odd = 'A\tB\\C\nD.NSE' as typeof reliance;
+        const odd = 'A\tB\\C\nDé.NSE' as typeof reliance;
         await ticks.append('real', [anLtpTick(t0, 7, nifty), anLtpTick(t0, 8, odd)]);
         expect((await ticks.read('real', nifty, t0, t0 + 1)).map((t) => t.tick.lastPricePaise)).toEqual([7]);
         expect((await ticks.read('real', odd, t0, t0 + 1)).map((t) => t.instrumentId)).toEqual([odd]);

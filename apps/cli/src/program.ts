@@ -1,5 +1,17 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { VERSION } from '@kitepilot/server/config';
+import type { BackfillFlags } from './commands/backfill.ts';
+import type { BarsFlags } from './commands/bars.ts';
+import type { IngestFlags } from './commands/ingest.ts';
+import type {
+  InstrumentsListFlags,
+  InstrumentsShowFlags,
+  InstrumentsSyncFlags,
+} from './commands/instruments.ts';
+import type { ReplayFlags } from './commands/replay.ts';
+import type { RetentionRunFlags } from './commands/retention.ts';
+import type { TicksFlags } from './commands/ticks.ts';
+import type { WatchlistAddFlags, WatchlistListFlags } from './commands/watchlist.ts';
 import { reportError } from './report-error.ts';
 
 // Command modules load on use, so that `kitepilot calendar` or `--help` does not load the server and the store.
@@ -10,6 +22,54 @@ const runKiteLogin = async (flags: object) => {
   await (await import('./commands/kite-login.ts')).runKiteLogin(flags);
 };
 const runKiteSim = async (flags: object) => (await import('./commands/kite-sim.ts')).runKiteSim(flags);
+// Commander hands each action the parsed options; their shapes are the commands' flag types.
+const runBackfill = async (flags: object) => {
+  await (await import('./commands/backfill.ts')).runBackfill(flags as BackfillFlags);
+};
+const runIngest = async (flags: object) => {
+  await (await import('./commands/ingest.ts')).runIngest(flags as IngestFlags);
+};
+const runReplay = async (flags: object) => {
+  await (await import('./commands/replay.ts')).runReplay(flags as ReplayFlags);
+};
+const runTicks = async (flags: object) => {
+  await (await import('./commands/ticks.ts')).runTicks(flags as TicksFlags);
+};
+const runBars = async (flags: object) => {
+  await (await import('./commands/bars.ts')).runBars(flags as BarsFlags);
+};
+const runRetention = async (flags: object) => {
+  await (await import('./commands/retention.ts')).runRetentionRun(flags as RetentionRunFlags);
+};
+const runInstrumentsSync = async (flags: object) => {
+  await (await import('./commands/instruments.ts')).runInstrumentsSync(flags as InstrumentsSyncFlags);
+};
+const runInstrumentsList = async (flags: object) => {
+  await (await import('./commands/instruments.ts')).runInstrumentsList(flags as InstrumentsListFlags);
+};
+const runInstrumentsShow = async (ref: string, flags: object) => {
+  await (await import('./commands/instruments.ts')).runInstrumentsShow(ref, flags as InstrumentsShowFlags);
+};
+const runWatchlistList = async (flags: object) => {
+  await (await import('./commands/watchlist.ts')).runWatchlistList(flags as WatchlistListFlags);
+};
+const runWatchlistAdd = async (symbol: string, flags: object) => {
+  await (await import('./commands/watchlist.ts')).runWatchlistAdd(symbol, flags as WatchlistAddFlags);
+};
+const runWatchlistRemove = async (symbol: string, flags: object) => {
+  await (await import('./commands/watchlist.ts')).runWatchlistRemove(symbol, flags as WatchlistListFlags);
+};
+
+const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
+const DATA_DIR = [
+  '--data-dir <dir>',
+  'embedded data directory (config storage.dataDir, default ./data)',
+] as const;
+const CONFIG = ['--config <file>', 'config file (default ./kitepilot.toml when present)'] as const;
+const SIMULATED = ['--simulated', 'read the simulated (demo) namespace instead of real market data'] as const;
+const TIME_HELP =
+  'T = YYYY-MM-DD | YYYY-MM-DDTHH:MM[:SS] (IST) | ISO 8601 with offset; prices are integer paise (₹1 = 100) as in ' +
+  'the domain; times are printed as ISO 8601 in IST (+05:30)';
 
 function parsePositiveInt(what: string) {
   return (value: string): number => {
@@ -58,6 +118,13 @@ export function buildProgram(): Command {
     .option('--host <addr>', 'address to bind (config server.host, default 127.0.0.1)')
     .option('--data-dir <dir>', 'embedded data directory (config storage.dataDir, default ./data)')
     .option('--config <file>', 'config file (default ./kitepilot.toml when present)')
+    .option('--demo', 'run on the SIMULATED market of the in-process Kite simulator (simulated namespace)')
+    .option(
+      '--speed <n>',
+      'with --demo: run the simulated session N times faster than real time',
+      parsePositiveInt('speed'),
+    )
+    .option('--seed <n>', 'with --demo: seed of the synthetic market', parseSeed)
     .action(runStart);
 
   program
@@ -111,7 +178,158 @@ export function buildProgram(): Command {
     .option('--postback-url <url>', 'where order postbacks are POSTed')
     .action(runKiteSim);
 
-  for (const command of [...program.commands, ...kite.commands]) command.exitOverride();
+  program
+    .command('ingest')
+    .description(
+      'record market data from the Kite ticker for the watchlist (or the simulated market with --demo)',
+    )
+    .option('--demo', 'record the in-process Kite simulator (simulated namespace), at any hour of any day')
+    .option(
+      '--duration <d>',
+      'how long to record, in real time: 60s, 5m, 1h, 500ms (default 60s with --demo)',
+    )
+    .option('--speed <n>', 'with --demo: run the simulated session N times faster than real time')
+    .option('--seed <n>', 'with --demo: seed of the synthetic market', parseSeed)
+    .option('--account <acc_id>', 'account whose Kite session is used', 'acc_default')
+    .option('--json', 'print the summary as JSON')
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runIngest);
+
+  program
+    .command('backfill')
+    .description('fetch historical candles from Kite into the bar store (resumable, idempotent)')
+    .requiredOption('--symbol <EXCHANGE:SYMBOL>', 'e.g. NSE:INFY')
+    .requiredOption(
+      '--interval <interval>',
+      'minute, 3minute, 5minute, 10minute, 15minute, 30minute, 60minute, day',
+    )
+    .requiredOption('--from <T>', 'start (IST date or ISO 8601 with offset)')
+    .requiredOption('--to <T>', 'end; a date alone runs through 23:59:59 IST')
+    .option('--account <acc_id>', 'account whose Kite session is used', 'acc_default')
+    .option('--json', 'print the result as JSON')
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runBackfill);
+
+  program
+    .command('ticks')
+    .description(`print stored ticks of one instrument; ${TIME_HELP}`)
+    .requiredOption('--symbol <EXCHANGE:SYMBOL>', 'e.g. NSE:INFY')
+    .requiredOption('--from <T>', 'start')
+    .requiredOption('--to <T>', 'end')
+    .option('--json', 'JSON array of objects with the Tick field names')
+    .option('--csv', 'CSV with a header row')
+    .option(
+      '--limit <n>',
+      'refuse ranges holding more rows than this (default 100000)',
+      parsePositiveInt('limit'),
+    )
+    .option(...SIMULATED)
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runTicks);
+
+  program
+    .command('bars')
+    .description(`print stored bars of one instrument; ${TIME_HELP}`)
+    .requiredOption('--symbol <EXCHANGE:SYMBOL>', 'e.g. NSE:INFY')
+    .requiredOption('--interval <interval>', '1s, 1m, 3m, 5m, 10m, 15m, 30m, 60m or 1d')
+    .requiredOption('--from <T>', 'start')
+    .requiredOption('--to <T>', 'end')
+    .option('--json', 'JSON array of objects with the Bar field names')
+    .option('--csv', 'CSV with a header row')
+    .option(
+      '--limit <n>',
+      'refuse ranges holding more rows than this (default 100000)',
+      parsePositiveInt('limit'),
+    )
+    .option(...SIMULATED)
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runBars);
+
+  program
+    .command('replay')
+    .description('replay stored ticks in time order at any speed and rebuild bars from them')
+    .requiredOption('--symbol <EXCHANGE:SYMBOL>', 'instrument to replay (repeat for several)', collect)
+    .requiredOption('--from <T>', 'start')
+    .requiredOption('--to <T>', 'end')
+    .option('--speed <n|max>', 'N times real time, or max (default max)')
+    .option('--interval <interval>', 'bar interval to rebuild (default 1m)')
+    .option('--json', 'print the report as JSON')
+    .option(...SIMULATED)
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runReplay);
+
+  const instruments = program.command('instruments').description('the instruments master (daily versions)');
+  instruments
+    .command('sync')
+    .description("download the Kite instruments dump and store it as today's version")
+    .option('--account <acc_id>', 'account whose Kite session is used', 'acc_default')
+    .option('--json', 'print the result as JSON')
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runInstrumentsSync);
+  instruments
+    .command('list')
+    .description('list instruments of the version in force on a date')
+    .option('--exchange <exchange>', 'NSE, BSE, NFO or BFO')
+    .option('--type <type>', 'EQ, FUT, CE, PE or INDEX')
+    .option('--date <YYYY-MM-DD>', 'version date (default today, IST)')
+    .option('--json', 'print JSON')
+    .option(...SIMULATED)
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runInstrumentsList);
+  instruments
+    .command('show <instrument>')
+    .description('show one instrument: NSE:INFY, INFY.NSE or a token')
+    .option('--date <YYYY-MM-DD>', 'version date (default today, IST)')
+    .option('--json', 'print JSON')
+    .option(...SIMULATED)
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runInstrumentsShow);
+
+  const watchlist = program.command('watchlist').description('the instruments whose ticks are recorded');
+  watchlist
+    .command('list')
+    .description('list the watchlist')
+    .option('--json', 'print JSON')
+    .option(...SIMULATED)
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runWatchlistList);
+  watchlist
+    .command('add <instrument>')
+    .description('add an instrument (or change its mode)')
+    .option('--mode <mode>', 'ltp, quote or full (default full)')
+    .option('--json', 'print JSON')
+    .option(...SIMULATED)
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runWatchlistAdd);
+  watchlist
+    .command('remove <instrument>')
+    .description('remove an instrument')
+    .option(...SIMULATED)
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runWatchlistRemove);
+
+  const retention = program.command('retention').description('drop market data past its retention window');
+  retention
+    .command('run')
+    .description('drop tick partitions older than [marketData] tickRetentionDays (orders are never touched)')
+    .option('--json', 'print the result as JSON')
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runRetention);
+
+  const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
+  for (const command of all(program)) command.exitOverride();
   return program;
 }
 

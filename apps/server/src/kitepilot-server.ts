@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { Status } from '@kitepilot/api-contract';
+import type { DemoStatus, Status } from '@kitepilot/api-contract';
 import {
   CalendarRangeError,
   formatIst,
@@ -16,6 +16,10 @@ import { calendarFromConfig } from './calendar-from-config.ts';
 import type { LoadedConfig } from './config/load-config.ts';
 import { buildApp } from './http/build-app.ts';
 import { createMetricsRegistry } from './http/metrics.ts';
+import type { RouteContext } from './http/route-context.ts';
+import { registerBackfillRoutes } from './http/routes/backfill.ts';
+import { registerMarketDataRoutes } from './http/routes/market-data.ts';
+import { registerWatchlistRoutes } from './http/routes/watchlist.ts';
 import { openConfiguredStore, type OpenedStore } from './open-store.ts';
 import { VERSION } from './version.ts';
 
@@ -34,6 +38,8 @@ export interface RunningKitePilot {
   readonly store: Store;
   /** The Prometheus registry served at `/metrics`; components register their metrics here. */
   readonly metrics: Registry;
+  /** Shows a demo (simulated market) in `/status` while `provider` is set; null removes it. */
+  setDemoStatus(provider: (() => DemoStatus) | null): void;
   /** Stops serving, closes the store (releasing the data directory) and records the run's end. */
   close(): Promise<void>;
 }
@@ -74,7 +80,12 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
     });
 
     const metrics = createMetricsRegistry();
+    let demoStatus: (() => DemoStatus) | null = null;
+    const routeContext: RouteContext = { store, config, clock, calendar, logger, metrics };
     app = buildApp({
+      routes: [registerMarketDataRoutes, registerWatchlistRoutes, registerBackfillRoutes].map(
+        (register) => (instance: FastifyInstance) => register(instance, routeContext),
+      ),
       logger,
       metrics,
       statusSource: {
@@ -86,6 +97,7 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
             startedAtIst: formatIst(startedAt),
             uptimeSeconds: Math.floor((now - startedAt) / 1000),
             configHash: loaded.hash,
+            demo: demoStatus === null ? null : demoStatus(),
             store: {
               kind: opened.kind,
               location: opened.location,
@@ -118,6 +130,9 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
       app: serving,
       store,
       metrics,
+      setDemoStatus: (provider) => {
+        demoStatus = provider;
+      },
       close: async () => {
         if (closed) return;
         closed = true;

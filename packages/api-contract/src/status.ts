@@ -4,6 +4,24 @@ const MarketPhase = Type.String({
   description: 'market phase of the segment now (closed, pre-open, continuous, …)',
 });
 
+/** The `demo` part of `/status` while `kitepilot start --demo` records the simulated market. */
+export const DemoStatusSchema = Type.Object(
+  {
+    simulated: Type.Literal(true),
+    namespace: Type.Literal('simulated'),
+    speed: Type.Number(),
+    simulatedNow: Type.String({ description: 'the simulated clock, UTC ISO 8601' }),
+    simulatedNowIst: Type.String(),
+    startedAtIst: Type.String(),
+    simulatorRestUrl: Type.String(),
+    simulatorWsUrl: Type.String(),
+    ticksWritten: Type.Integer({ minimum: 0 }),
+    barsWritten: Type.Integer({ minimum: 0 }),
+    ticksQuarantined: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+
 /** `GET /status`: version, uptime, storage and the market phase now. */
 export const StatusSchema = Type.Object(
   {
@@ -12,6 +30,9 @@ export const StatusSchema = Type.Object(
     startedAtIst: Type.String({ description: 'IST, ISO 8601 with +05:30' }),
     uptimeSeconds: Type.Integer({ minimum: 0 }),
     configHash: Type.String({ description: 'SHA-256 of the running configuration snapshot' }),
+    demo: Type.Union([DemoStatusSchema, Type.Null()], {
+      description: 'non-null while the platform runs on the SIMULATED market (demo mode)',
+    }),
     store: Type.Object(
       {
         kind: Type.Union([Type.Literal('embedded'), Type.Literal('postgres')]),
@@ -40,6 +61,9 @@ export const StatusSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** The `demo` object of `/status`. */
+export type DemoStatus = Static<typeof DemoStatusSchema>;
 
 /** The body of `GET /status`. */
 export type Status = Static<typeof StatusSchema>;

@@ -21,6 +21,8 @@ export interface AppDeps {
   readonly statusSource: StatusSource;
   /** Served at `/metrics` in the Prometheus text format. */
   readonly metrics: Registry;
+  /** Route modules, registered after the built-in routes. */
+  readonly routes?: readonly ((app: FastifyInstance) => void)[];
 }
 
 /** Returns the error body `{ error: { code, message, details } }`. */
@@ -65,6 +67,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.get('/metrics', async (_request, reply) =>
     reply.header('content-type', deps.metrics.contentType).send(await deps.metrics.metrics()),
   );
+
+  for (const register of deps.routes ?? []) register(app);
 
   return app;
 }

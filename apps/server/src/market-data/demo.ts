@@ -1,5 +1,6 @@
 // Demo mode (issue item 8): `kitepilot ingest --demo` records the simulated market for a while and exits;
 // `kitepilot start --demo` runs the whole platform on it. Everything is written in the 'simulated' namespace.
+import type { DemoStatus } from '@kitepilot/api-contract';
 import type { Logger as PinoLogger } from 'pino';
 import type { Registry } from 'prom-client';
 import { formatIst, type Clock, type NseCalendar } from '@kitepilot/core';
@@ -37,22 +38,8 @@ export interface DemoRecording {
   readonly summary: IngestSummary;
 }
 
-/** The status a running demo reports (the integrator adds it to `/status` as `demo`). */
-export interface DemoStatus {
-  readonly simulated: true;
-  readonly namespace: 'simulated';
-  readonly speed: number;
-  /** The simulated clock now, UTC and IST. */
-  readonly simulatedNow: string;
-  readonly simulatedNowIst: string;
-  /** The simulated time the demo session started at (IST). */
-  readonly startedAtIst: string;
-  readonly simulatorRestUrl: string;
-  readonly simulatorWsUrl: string;
-  readonly ticksWritten: number;
-  readonly barsWritten: number;
-  readonly ticksQuarantined: number;
-}
+/** The `/status` `demo` object (its schema lives in the API contract). */
+export type { DemoStatus };
 
 /** A demo running inside a KitePilot server. */
 export interface RunningDemo {

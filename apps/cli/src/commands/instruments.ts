@@ -5,6 +5,7 @@ import {
   INSTRUMENT_TYPES,
   istDate,
   isExchange,
+  type DataNamespace,
   type Instrument,
   type InstrumentType,
 } from '@kitepilot/core';
@@ -17,6 +18,7 @@ import {
 } from '@kitepilot/market-data';
 import { SystemClock } from '@kitepilot/runtime';
 import { kiteInstrumentSource, openKiteRestClient } from '@kitepilot/server';
+import type { Store } from '@kitepilot/store';
 import {
   namespaceOf,
   stdoutIo,
@@ -108,6 +110,17 @@ function rupees(paise: number | null): string {
   return paise === null ? '' : (paise / 100).toFixed(2);
 }
 
+/**
+ * The version date read when none is given: today (IST) for real data; for simulated data the latest version, since a
+ * demo's simulated clock runs on a trading day that may lie ahead of today.
+ */
+async function defaultVersionDate(store: Store, namespace: DataNamespace): Promise<string> {
+  const today = istDate(Date.now());
+  if (namespace === 'real') return today;
+  const latest = await store.instruments.latestVersion(namespace);
+  return latest !== null && latest > today ? latest : today;
+}
+
 /** `kitepilot instruments list`: the instruments of the version in force on the date, filtered by exchange and type. */
 export async function runInstrumentsList(
   flags: InstrumentsListFlags,
@@ -117,7 +130,7 @@ export async function runInstrumentsList(
   const type = flags.type === undefined ? undefined : checkType(flags.type.toUpperCase());
   const namespace = namespaceOf(flags);
   return withStore(flags, io, async (store) => {
-    const date = flags.date ?? istDate(Date.now());
+    const date = flags.date ?? (await defaultVersionDate(store, namespace));
     const all = await store.instruments.listVersion(namespace, date);
     if (all.length === 0) {
       const latest = await store.instruments.latestVersion(namespace);
@@ -162,7 +175,7 @@ export async function runInstrumentsShow(
 ): Promise<Instrument> {
   const namespace = namespaceOf(flags);
   return withStore(flags, io, async (store) => {
-    const date = flags.date ?? istDate(Date.now());
+    const date = flags.date ?? (await defaultVersionDate(store, namespace));
     const instrument = await resolveInstrument(store.instruments, namespace, ref, date);
     if (flags.json === true) {
       io.write(`${JSON.stringify(instrument)}\n`);

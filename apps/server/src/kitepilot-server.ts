@@ -20,6 +20,7 @@ import type { RouteContext } from './http/route-context.ts';
 import { registerBackfillRoutes } from './http/routes/backfill.ts';
 import { registerMarketDataRoutes } from './http/routes/market-data.ts';
 import { registerWatchlistRoutes } from './http/routes/watchlist.ts';
+import { scheduleDailyRetention } from './market-data/retention-schedule.ts';
 import { openConfiguredStore, type OpenedStore } from './open-store.ts';
 import { VERSION } from './version.ts';
 
@@ -122,6 +123,13 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
     const url = `http://${host}:${port}`;
     log.info({ url, configHash: loaded.hash }, 'KitePilot is serving');
+    const retention = scheduleDailyRetention({
+      clock,
+      store,
+      logger,
+      tickRetentionDays: config.marketData.tickRetentionDays,
+      barRetentionMonths: config.marketData.barRetentionMonths,
+    });
 
     let closed = false;
     const serving = app;
@@ -136,6 +144,7 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
       close: async () => {
         if (closed) return;
         closed = true;
+        retention.stop();
         await serving.close();
         await store.audit.append({
           accountId: null,

@@ -119,6 +119,12 @@ describe('TickIngestor', () => {
       /malformed: last price NaN is not a safe integer/,
     ],
     ['malformed', aTick({ volume: -5 }), /malformed: volume -5 is not a non-negative safe integer/],
+    ['malformed', aTick({ oi: 1.5 }), /malformed: oi 1\.5 is not a safe integer/],
+    [
+      'malformed',
+      aTick({ depth: { bids: [{ pricePaise: paise(100), qty: Number.NaN, orders: 1 }], asks: [] } }),
+      /malformed: depth qty NaN is not a safe integer/,
+    ],
     ['unknown-token', aTick({ token: 99 }), /token 99 is not in the instruments master/],
     [
       'non-positive-price',

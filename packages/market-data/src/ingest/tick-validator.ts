@@ -1,4 +1,4 @@
-import type { Clock, Instrument, InstrumentId, QuarantineReason, Tick } from '@kitepilot/core';
+import type { Clock, Depth, Instrument, InstrumentId, QuarantineReason, Tick } from '@kitepilot/core';
 
 /** Returns the instrument of a Kite instrument token, or undefined when the token is not in the master. */
 export interface InstrumentLookup {
@@ -45,6 +45,16 @@ function istDayNumber(epochMs: number): number {
 
 function isSafeIntOrNull(value: number | null): boolean {
   return value === null || Number.isSafeInteger(value);
+}
+
+/** Returns the first non-integer field of the depth levels as [name, value], or null. */
+function badLevel(levels: Depth['bids']): [string, number] | null {
+  for (const l of levels) {
+    if (!Number.isSafeInteger(l.pricePaise)) return ['depth price', l.pricePaise];
+    if (!Number.isSafeInteger(l.qty)) return ['depth qty', l.qty];
+    if (!Number.isSafeInteger(l.orders)) return ['depth orders', l.orders];
+  }
+  return null;
 }
 
 interface VolumeState {
@@ -150,6 +160,8 @@ export class TickValidator {
     return { ok: true, instrument };
   }
 
+  // Every number the tick store writes must be a safe integer: one bad value would otherwise fail its whole batch
+  // in the store again and again, and stop the writer.
   #malformed(tick: Tick): string | null {
     const bad = (field: string, value: unknown): string =>
       `tick of token ${String(tick.token)} is malformed: ${field} ${String(value)} is not a safe integer`;
@@ -159,6 +171,23 @@ export class TickValidator {
     if (!isSafeIntOrNull(tick.exchangeTs)) return bad('exchange time', tick.exchangeTs);
     if (!isSafeIntOrNull(tick.volume) || (tick.volume !== null && tick.volume < 0)) {
       return `tick of token ${String(tick.token)} is malformed: volume ${String(tick.volume)} is not a non-negative safe integer`;
+    }
+    if (!isSafeIntOrNull(tick.lastTradedQty)) return bad('last traded qty', tick.lastTradedQty);
+    if (!isSafeIntOrNull(tick.avgTradedPricePaise)) return bad('average price', tick.avgTradedPricePaise);
+    if (!isSafeIntOrNull(tick.totalBuyQty)) return bad('total buy qty', tick.totalBuyQty);
+    if (!isSafeIntOrNull(tick.totalSellQty)) return bad('total sell qty', tick.totalSellQty);
+    if (!isSafeIntOrNull(tick.openPaise)) return bad('open', tick.openPaise);
+    if (!isSafeIntOrNull(tick.highPaise)) return bad('high', tick.highPaise);
+    if (!isSafeIntOrNull(tick.lowPaise)) return bad('low', tick.lowPaise);
+    if (!isSafeIntOrNull(tick.closePaise)) return bad('close', tick.closePaise);
+    if (!isSafeIntOrNull(tick.changePaise)) return bad('change', tick.changePaise);
+    if (!isSafeIntOrNull(tick.lastTradeTime)) return bad('last trade time', tick.lastTradeTime);
+    if (!isSafeIntOrNull(tick.oi)) return bad('oi', tick.oi);
+    if (!isSafeIntOrNull(tick.oiDayHigh)) return bad('oi day high', tick.oiDayHigh);
+    if (!isSafeIntOrNull(tick.oiDayLow)) return bad('oi day low', tick.oiDayLow);
+    if (tick.depth !== null) {
+      const level = badLevel(tick.depth.bids) ?? badLevel(tick.depth.asks);
+      if (level !== null) return bad(level[0], level[1]);
     }
     return null;
   }

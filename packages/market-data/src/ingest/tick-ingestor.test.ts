@@ -122,6 +122,11 @@ describe('TickIngestor', () => {
     ['malformed', aTick({ oi: 1.5 }), /malformed: oi 1\.5 is not a safe integer/],
     [
       'malformed',
+      aTick({ lastTradeTime: 2 ** 52 }),
+      /malformed: last trade time 4503599627370496 is not an epoch-ms time in \[0, 9000000000000\]/,
+    ],
+    [
+      'malformed',
       aTick({ depth: { bids: [{ pricePaise: paise(100), qty: Number.NaN, orders: 1 }], asks: [] } }),
       /malformed: depth qty NaN is not a safe integer/,
     ],

@@ -43,6 +43,13 @@ function istDayNumber(epochMs: number): number {
   return Math.floor((epochMs + IST_OFFSET_MS) / DAY_MS);
 }
 
+/** The latest time the store can hold exactly (microseconds since 2000 stay safe integers): 2255-03-14 UTC. */
+const MAX_TIME_MS = 9_000_000_000_000;
+
+function isTime(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0 && value <= MAX_TIME_MS;
+}
+
 function isSafeIntOrNull(value: number | null): boolean {
   return value === null || Number.isSafeInteger(value);
 }
@@ -167,8 +174,14 @@ export class TickValidator {
       `tick of token ${String(tick.token)} is malformed: ${field} ${String(value)} is not a safe integer`;
     if (!Number.isSafeInteger(tick.token) || tick.token <= 0) return bad('token', tick.token);
     if (!Number.isSafeInteger(tick.lastPricePaise)) return bad('last price', tick.lastPricePaise);
-    if (!Number.isSafeInteger(tick.tsInit)) return bad('receive time', tick.tsInit);
-    if (!isSafeIntOrNull(tick.exchangeTs)) return bad('exchange time', tick.exchangeTs);
+    const badTime = (field: string, value: unknown): string =>
+      `tick of token ${String(tick.token)} is malformed: ${field} ${String(value)} is not an epoch-ms time in [0, ${MAX_TIME_MS}]`;
+    if (!isTime(tick.tsInit)) return badTime('receive time', tick.tsInit);
+    if (tick.exchangeTs !== null && !isTime(tick.exchangeTs))
+      return badTime('exchange time', tick.exchangeTs);
+    if (tick.lastTradeTime !== null && !isTime(tick.lastTradeTime)) {
+      return badTime('last trade time', tick.lastTradeTime);
+    }
     if (!isSafeIntOrNull(tick.volume) || (tick.volume !== null && tick.volume < 0)) {
       return `tick of token ${String(tick.token)} is malformed: volume ${String(tick.volume)} is not a non-negative safe integer`;
     }
@@ -181,7 +194,6 @@ export class TickValidator {
     if (!isSafeIntOrNull(tick.lowPaise)) return bad('low', tick.lowPaise);
     if (!isSafeIntOrNull(tick.closePaise)) return bad('close', tick.closePaise);
     if (!isSafeIntOrNull(tick.changePaise)) return bad('change', tick.changePaise);
-    if (!isSafeIntOrNull(tick.lastTradeTime)) return bad('last trade time', tick.lastTradeTime);
     if (!isSafeIntOrNull(tick.oi)) return bad('oi', tick.oi);
     if (!isSafeIntOrNull(tick.oiDayHigh)) return bad('oi day high', tick.oiDayHigh);
     if (!isSafeIntOrNull(tick.oiDayLow)) return bad('oi day low', tick.oiDayLow);

@@ -1,15 +1,12 @@
 // Composition of a backfill for the CLI and the API: the symbol through the instruments master, the Kite session
 // from the encrypted store, the broker's candles through KiteCandleSource.
-import { existsSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import {
-  formatIst,
   instrumentId,
   istDate,
   istToEpochMs,
   isBarInterval,
   isExchange,
-  parseAccountId,
   SeededRandom,
   TimeRandomIdGenerator,
   type BarInterval,
@@ -20,13 +17,15 @@ import {
   type InstrumentRepository,
   type JobRunId,
 } from '@kitepilot/core';
-import { KiteRestClient } from '@kitepilot/kite';
+import type { KiteRestClient } from '@kitepilot/kite';
 import { chunkDaysOf, findUnfinishedBackfill, type BackfillOptions } from '@kitepilot/market-data';
 import type { Store } from '@kitepilot/store';
 import type { Config } from '../config/config-schema.ts';
-import { CredentialCipher } from '../secrets/credential-cipher.ts';
-import { KiteSessionStore } from '../secrets/kite-session-store.ts';
-import { loadMasterKey, MASTER_KEY_ENV, masterKeyPath } from '../secrets/master-key.ts';
+import {
+  KiteSessionUnavailableError,
+  kiteRestClientFor,
+  loadStoredKiteSession,
+} from '../secrets/stored-kite-session.ts';
 import { KiteCandleSource } from './kite-candle-source.ts';
 
 /** A backfill as the trader asks for it (CLI flags or the API body). */
@@ -154,42 +153,21 @@ export interface StoredKiteClientOptions {
  * saying to log in when there is no master key, no session, or the session has expired.
  */
 export async function openStoredKiteClient(o: StoredKiteClientOptions): Promise<KiteRestClient> {
-  const env = o.env ?? process.env;
-  const accountId = parseAccountId(o.accountId ?? 'acc_default');
-  const keyOptions = {
-    masterKeyFile: env['KITEPILOT_MASTER_KEY_FILE'] ?? o.config.secrets.masterKeyFile,
-    dataDir: o.config.storage.dataDir,
-    env,
-  };
-  // Without a key there can be no stored session; loading would create a new key file.
-  if ((env[MASTER_KEY_ENV] ?? '') === '' && !existsSync(masterKeyPath(keyOptions))) {
-    throw new BackfillRequestError(
-      `no Kite session is stored for ${accountId} (no master key at ${masterKeyPath(keyOptions)}): ` +
-        'run `kitepilot kite login` first',
-      { kind: 'unavailable' },
-    );
+  try {
+    const session = await loadStoredKiteSession({
+      config: o.config,
+      sql: o.store.driver,
+      clock: o.clock,
+      ...(o.accountId !== undefined ? { accountId: o.accountId } : {}),
+      ...(o.env !== undefined ? { env: o.env } : {}),
+    });
+    return kiteRestClientFor(session, o.config, o.clock);
+  } catch (error) {
+    if (error instanceof KiteSessionUnavailableError) {
+      throw new BackfillRequestError(error.message, { kind: 'unavailable', cause: error });
+    }
+    throw error;
   }
-  const cipher = new CredentialCipher(loadMasterKey(keyOptions).key);
-  const session = await new KiteSessionStore(o.store.driver, cipher).load(accountId);
-  if (session === null) {
-    throw new BackfillRequestError(
-      `no Kite session is stored for ${accountId}: run \`kitepilot kite login\` first`,
-      { kind: 'unavailable' },
-    );
-  }
-  if (session.expiresAtMs <= o.clock.now()) {
-    throw new BackfillRequestError(
-      `the Kite session of ${accountId} (user ${session.userId}) expired at ${formatIst(session.expiresAtMs)}: ` +
-        'run `kitepilot kite login` again',
-      { kind: 'unavailable' },
-    );
-  }
-  return new KiteRestClient({
-    apiKey: session.apiKey,
-    baseUrl: o.config.kite.restUrl,
-    accessToken: session.accessToken,
-    clock: o.clock,
-  });
 }
 
 /** What `prepareBackfill` needs. */

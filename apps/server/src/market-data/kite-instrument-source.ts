@@ -1,12 +1,10 @@
 // The broker side of the instruments-master sync: the Kite contract file streamed as Instruments, and the REST client
 // of the Kite session stored by `kitepilot kite login`.
-import { formatIst, parseAccountId, type Clock, type Instrument } from '@kitepilot/core';
-import { KiteRestClient } from '@kitepilot/kite';
+import type { Clock, Instrument } from '@kitepilot/core';
+import type { KiteRestClient } from '@kitepilot/kite';
 import type { SqlExecutor } from '@kitepilot/store';
 import type { Config } from '../config/config-schema.ts';
-import { CredentialCipher } from '../secrets/credential-cipher.ts';
-import { KiteSessionStore } from '../secrets/kite-session-store.ts';
-import { loadMasterKey } from '../secrets/master-key.ts';
+import { kiteRestClientFor, loadStoredKiteSession } from '../secrets/stored-kite-session.ts';
 
 /** A row of the contract file that is not an instrument we model (currency, commodity, …), with the reason. */
 export interface SkippedInstrumentRow {
@@ -42,30 +40,6 @@ export interface KiteRestClientFromSessionOptions {
  * `kitepilot kite login` when there is no session or it has expired.
  */
 export async function openKiteRestClient(options: KiteRestClientFromSessionOptions): Promise<KiteRestClient> {
-  const { config, clock } = options;
-  const env = options.env ?? process.env;
-  const accountId = parseAccountId(options.accountId ?? 'acc_default');
-  const masterKey = loadMasterKey({
-    masterKeyFile: env['KITEPILOT_MASTER_KEY_FILE'] ?? config.secrets.masterKeyFile,
-    dataDir: config.storage.dataDir,
-    env,
-  });
-  const session = await new KiteSessionStore(options.sql, new CredentialCipher(masterKey.key)).load(
-    accountId,
-  );
-  if (session === null) {
-    throw new Error(`no Kite session is stored for ${accountId}: run \`kitepilot kite login\` first`);
-  }
-  if (session.expiresAtMs <= clock.now()) {
-    throw new Error(
-      `the Kite session of ${accountId} (user ${session.userId}) expired at ${formatIst(session.expiresAtMs)}: ` +
-        'run `kitepilot kite login` again',
-    );
-  }
-  return new KiteRestClient({
-    apiKey: session.apiKey,
-    baseUrl: config.kite.restUrl,
-    accessToken: session.accessToken,
-    clock,
-  });
+  const session = await loadStoredKiteSession(options);
+  return kiteRestClientFor(session, options.config, options.clock);
 }

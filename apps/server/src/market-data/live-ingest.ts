@@ -2,15 +2,13 @@
 import { randomInt } from 'node:crypto';
 import type { Logger as PinoLogger } from 'pino';
 import type { Registry } from 'prom-client';
-import { formatIst, parseAccountId, SeededRandom, TimeRandomIdGenerator, type Clock } from '@kitepilot/core';
-import { KiteRestClient, KiteTickerClient } from '@kitepilot/kite';
+import { parseAccountId, SeededRandom, TimeRandomIdGenerator, type Clock } from '@kitepilot/core';
+import { KiteTickerClient } from '@kitepilot/kite';
 import { GapRepairer, seedWatchlist } from '@kitepilot/market-data';
 import { SystemClock } from '@kitepilot/runtime';
 import type { Store } from '@kitepilot/store';
 import type { Config } from '../config/config-schema.ts';
-import { CredentialCipher } from '../secrets/credential-cipher.ts';
-import { KiteSessionStore } from '../secrets/kite-session-store.ts';
-import { loadMasterKey } from '../secrets/master-key.ts';
+import { kiteRestClientFor, loadStoredKiteSession } from '../secrets/stored-kite-session.ts';
 import { IngestService } from './ingest-service.ts';
 import { KiteCandleSource } from './kite-candle-source.ts';
 
@@ -38,23 +36,7 @@ export async function startLiveIngest(options: LiveIngestOptions): Promise<Inges
   const clock = options.clock ?? new SystemClock();
   const accountId = parseAccountId(options.accountId ?? 'acc_default');
   const env = options.env ?? process.env;
-  const masterKey = loadMasterKey({
-    masterKeyFile: env['KITEPILOT_MASTER_KEY_FILE'] ?? config.secrets.masterKeyFile,
-    dataDir: config.storage.dataDir,
-    env,
-  });
-  const session = await new KiteSessionStore(store.driver, new CredentialCipher(masterKey.key)).load(
-    accountId,
-  );
-  if (session === null) {
-    throw new Error(`no Kite session is stored for ${accountId}: run \`kitepilot kite login\` first`);
-  }
-  if (session.expiresAtMs <= clock.now()) {
-    throw new Error(
-      `the Kite session of ${accountId} (user ${session.userId}) expired at ${formatIst(session.expiresAtMs)}: ` +
-        'run `kitepilot kite login` again',
-    );
-  }
+  const session = await loadStoredKiteSession({ config, sql: store.driver, clock, accountId, env });
   const seeded = await seedWatchlist(
     { watchlist: store.watchlist, instruments: store.instruments, clock },
     'real',
@@ -68,12 +50,7 @@ export async function startLiveIngest(options: LiveIngestOptions): Promise<Inges
         '`kitepilot watchlist add NSE:INFY` (after `kitepilot instruments sync`)',
     );
   }
-  const rest = new KiteRestClient({
-    apiKey: session.apiKey,
-    baseUrl: config.kite.restUrl,
-    accessToken: session.accessToken,
-    clock,
-  });
+  const rest = kiteRestClientFor(session, config, clock);
   const ticker = new KiteTickerClient({
     wsUrl: config.kite.wsUrl,
     apiKey: session.apiKey,

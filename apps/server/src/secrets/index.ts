@@ -1,3 +1,4 @@
 export * from './credential-cipher.ts';
 export * from './master-key.ts';
 export * from './kite-session-store.ts';
+export * from './stored-kite-session.ts';

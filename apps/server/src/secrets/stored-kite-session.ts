@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { formatIst, parseAccountId, type Clock } from '@kitepilot/core';
+import { KiteRestClient } from '@kitepilot/kite';
+import type { SqlExecutor } from '@kitepilot/store';
+import type { Config } from '../config/config-schema.ts';
+import { CredentialCipher } from './credential-cipher.ts';
+import { KiteSessionStore, type StoredKiteSession } from './kite-session-store.ts';
+import { loadMasterKey, MASTER_KEY_ENV, masterKeyPath } from './master-key.ts';
+
+/** There is no usable Kite session: none stored, no master key to read one, or it has expired. */
+export class KiteSessionUnavailableError extends Error {
+  override name = 'KiteSessionUnavailableError';
+}
+
+/** What `loadStoredKiteSession` needs. */
+export interface StoredKiteSessionOptions {
+  readonly config: Config;
+  /** The store holding the encrypted session (`broker_connections`). */
+  readonly sql: SqlExecutor;
+  readonly clock: Clock;
+  /** Default `acc_default`. */
+  readonly accountId?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Returns the account's stored Kite session, decrypted, when it is still valid; otherwise throws
+ * `KiteSessionUnavailableError` with a message that says to run `kitepilot kite login`. It never creates a master key
+ * (a missing key means no session can have been stored).
+ */
+export async function loadStoredKiteSession(options: StoredKiteSessionOptions): Promise<StoredKiteSession> {
+  const { config, clock } = options;
+  const env = options.env ?? process.env;
+  const accountId = parseAccountId(options.accountId ?? 'acc_default');
+  const keyOptions = {
+    masterKeyFile: env['KITEPILOT_MASTER_KEY_FILE'] ?? config.secrets.masterKeyFile,
+    dataDir: config.storage.dataDir,
+    env,
+  };
+  if ((env[MASTER_KEY_ENV] ?? '') === '' && !existsSync(masterKeyPath(keyOptions))) {
+    throw new KiteSessionUnavailableError(
+      `no Kite session is stored for ${accountId} (no master key at ${masterKeyPath(keyOptions)}): ` +
+        'run `kitepilot kite login` first',
+    );
+  }
+  const cipher = new CredentialCipher(loadMasterKey(keyOptions).key);
+  const session = await new KiteSessionStore(options.sql, cipher).load(accountId);
+  if (session === null) {
+    throw new KiteSessionUnavailableError(
+      `no Kite session is stored for ${accountId}: run \`kitepilot kite login\` first`,
+    );
+  }
+  if (session.expiresAtMs <= clock.now()) {
+    throw new KiteSessionUnavailableError(
+      `the Kite session of ${accountId} (user ${session.userId}) expired at ${formatIst(session.expiresAtMs)}: ` +
+        'run `kitepilot kite login` again',
+    );
+  }
+  return session;
+}
+
+/** Returns a REST client authenticated with a stored session, on the configured REST root. */
+export function kiteRestClientFor(session: StoredKiteSession, config: Config, clock: Clock): KiteRestClient {
+  return new KiteRestClient({
+    apiKey: session.apiKey,
+    baseUrl: config.kite.restUrl,
+    accessToken: session.accessToken,
+    clock,
+  });
+}

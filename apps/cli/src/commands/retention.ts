@@ -1,5 +1,5 @@
 // `kitepilot retention run`: deletes raw ticks older than [marketData] tickRetentionDays (whole day partitions) and
-// bars older than barRetentionMonths; nothing order-related is touched. One job record per run.
+// bars older than barRetentionMonths only when that is configured; nothing order-related is touched. One job record per run.
 import { formatIst } from '@kitepilot/core';
 import { runRetention, type RetentionResult } from '@kitepilot/market-data';
 import { SystemClock } from '@kitepilot/runtime';
@@ -32,15 +32,19 @@ export async function runRetentionRun(
       ids: systemIds(),
     });
     if (flags.json === true) {
-      io.write(`${JSON.stringify({ ...result, barCutoff: formatIst(result.barCutoffMs) })}\n`);
+      const barCutoff = result.barCutoffMs === null ? null : formatIst(result.barCutoffMs);
+      io.write(`${JSON.stringify({ ...result, barCutoff })}\n`);
     } else {
       io.write(
         `Ticks kept from ${result.tickCutoffDay} (UTC day; ${config.marketData.tickRetentionDays} days): dropped ` +
           `${result.droppedPartitions.length} day partitions` +
           (result.droppedPartitions.length > 0 ? ` (${result.droppedPartitions.join(', ')})` : '') +
           `, deleted ${result.deletedUnpartitionedTicks} unpartitioned and ${result.deletedQuarantinedTicks} ` +
-          `quarantined ticks.\nBars kept from ${formatIst(result.barCutoffMs)} ` +
-          `(${config.marketData.barRetentionMonths} months): deleted ${result.deletedBars}.\n` +
+          `quarantined ticks.\n` +
+          (result.barCutoffMs === null
+            ? 'Bars are kept forever (set [marketData] barRetentionMonths to delete old bars).\n'
+            : `Bars kept from ${formatIst(result.barCutoffMs)} (${config.marketData.barRetentionMonths} months): ` +
+              `deleted ${result.deletedBars}.\n`) +
           `Job run ${result.jobRunId}.\n`,
       );
     }

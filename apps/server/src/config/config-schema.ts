@@ -148,7 +148,13 @@ export const MarketDataConfigSchema = Type.Object(
         'an interval without ticks: no bar (skip) or a flat bar at the last price with volume 0 (flat)',
     }),
     tickRetentionDays: Type.Integer({ default: 30, minimum: 1, description: 'days of raw ticks kept' }),
-    barRetentionMonths: Type.Integer({ default: 18, minimum: 1, description: 'months of bars kept' }),
+    barRetentionMonths: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'months of bars kept; unset (the default) keeps bars forever — retention never deletes bars unless set',
+      }),
+    ),
   },
   Strict,
 );

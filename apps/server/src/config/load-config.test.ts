@@ -136,14 +136,13 @@ describe('loadConfig secrets', () => {
 });
 
 describe('loadConfig marketData', () => {
-  it('defaults to all bar intervals, no empty bars, 30 days of ticks and 18 months of bars', () => {
+  it('defaults to all bar intervals, no empty bars, 30 days of ticks and bars kept forever', () => {
     const { config } = loadConfig({ env: {}, cwd: dirWith(null) });
     expect(config.marketData).toEqual({
       watchlist: [],
       barIntervals: ['1s', '1m', '3m', '5m', '10m', '15m', '30m', '60m', '1d'],
       emptyBars: 'skip',
       tickRetentionDays: 30,
-      barRetentionMonths: 18,
     });
   });
 

@@ -10,7 +10,8 @@ export interface DailyRetentionOptions {
   readonly store: Store;
   readonly logger: PinoLogger;
   readonly tickRetentionDays: number;
-  readonly barRetentionMonths: number;
+  /** Undefined keeps bars forever. */
+  readonly barRetentionMonths: number | undefined;
   /** IST wall time of the daily run, `HH:MM`; default 20:00, after the market and its post-close. */
   readonly atIst?: string;
   /** Called after each run (tests); failures are logged and recorded in `job_runs` by the run itself. */
@@ -26,8 +27,8 @@ export function nextIstTime(nowMs: number, atIst: string): number {
 }
 
 /**
- * Runs market-data retention once a day at `atIst` (IST): tick partitions past `tickRetentionDays`, bars past
- * `barRetentionMonths`; orders and everything else are never touched. Dropping a partition briefly locks the ticks
+ * Runs market-data retention once a day at `atIst` (IST): tick partitions past `tickRetentionDays`, and bars past
+ * `barRetentionMonths` only when that is set; orders and everything else are never touched. Dropping a partition briefly locks the ticks
  * table on PostgreSQL, hence a time outside market hours.
  */
 export function scheduleDailyRetention(options: DailyRetentionOptions): { stop(): void } {

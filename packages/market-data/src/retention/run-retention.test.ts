@@ -114,6 +114,36 @@ describe('runRetention', () => {
     expect(phases[0]?.message).toContain('dropped 2 tick partitions');
   });
 
+  it('never touches bars when no bar window is configured', async () => {
+    clock.advanceBy(60_000);
+    const ancient = istToEpochMs('2020-01-02', '00:00');
+    await store.bars.upsert('real', [aBar(ancient)]);
+    let barDeletes = 0;
+    const retention = new SqlRetentionRepository(store.driver);
+    const counting: RetentionTarget = {
+      dropTickPartitionsBefore: (day) => retention.dropTickPartitionsBefore(day),
+      deleteUnpartitionedTicksBefore: (ms) => retention.deleteUnpartitionedTicksBefore(ms),
+      deleteQuarantinedTicksBefore: (ms) => retention.deleteQuarantinedTicksBefore(ms),
+      deleteBarsBefore: (ms) => {
+        barDeletes += 1;
+        return retention.deleteBarsBefore(ms);
+      },
+    };
+    const result = await runRetention({
+      target: counting,
+      clock,
+      tickRetentionDays: 30,
+      jobRuns: store.jobRuns,
+      ids,
+    });
+    expect(result).toMatchObject({ barCutoffMs: null, deletedBars: 0 });
+    expect(barDeletes).toBe(0);
+    const bars = await store.bars.read('real', infy, '1d', 0, istToEpochMs('2020-01-03', '00:00'));
+    expect(bars.map((b) => b.start)).toEqual([ancient]);
+    const phases = await store.jobRuns.listByRun(result.jobRunId);
+    expect(phases[0]?.message).toContain('bars kept');
+  });
+
   it('records a failed run as an error and rethrows', async () => {
     clock.advanceBy(60_000);
     const failing: RetentionTarget = {

@@ -30,7 +30,11 @@ export interface RetentionOptions {
   readonly target: RetentionTarget;
   readonly clock: Clock;
   readonly tickRetentionDays: number;
-  readonly barRetentionMonths: number;
+  /**
+   * Months of bars kept; undefined (the default) keeps bars forever: tick retention never touches bars, and
+   * deleting old bars is an explicit choice.
+   */
+  readonly barRetentionMonths?: number | undefined;
   readonly jobRuns: JobRunRepository;
   readonly ids: IdGenerator;
 }
@@ -40,8 +44,8 @@ export interface RetentionResult {
   readonly jobRunId: JobRunId;
   /** Ticks before 00:00 UTC of this day are deleted (`YYYY-MM-DD`). */
   readonly tickCutoffDay: string;
-  /** Bars starting before this instant (00:00 IST, epoch ms) are deleted. */
-  readonly barCutoffMs: number;
+  /** Bars starting before this instant (00:00 IST, epoch ms) are deleted; null when bars are kept forever. */
+  readonly barCutoffMs: number | null;
   readonly droppedPartitions: readonly string[];
   readonly deletedUnpartitionedTicks: number;
   readonly deletedQuarantinedTicks: number;
@@ -79,20 +83,22 @@ export function barCutoffMs(nowMs: number, months: number): number {
   return istToEpochMs(addDays(firstOfMonth, day - 1), '00:00');
 }
 
-/** Deletes ticks and bars past their windows and records the run in `job_runs`; returns what was deleted. */
+/** Deletes ticks (and bars, only when a bar window is set) past their windows and records the run in `job_runs`; returns what was deleted. */
 export async function runRetention(options: RetentionOptions): Promise<RetentionResult> {
   const now = options.clock.now();
   const tickDay = tickCutoffDay(now, options.tickRetentionDays);
   // 05:30 IST is 00:00 UTC: partitions are UTC days.
   const tickCutoffMs = istToEpochMs(tickDay, '05:30');
-  const barsBefore = barCutoffMs(now, options.barRetentionMonths);
+  const barsBefore =
+    options.barRetentionMonths === undefined ? null : barCutoffMs(now, options.barRetentionMonths);
+  const barsText = barsBefore === null ? 'bars kept' : `bars before ${istDate(barsBefore)} (IST)`;
   const jobRunId = options.ids.next('jobRun');
   await options.jobRuns.startPhase({
     jobRunId,
     job: RETENTION_JOB,
     phase: 'run',
     startedAt: now,
-    message: `ticks before ${tickDay} (UTC), bars before ${istDate(barsBefore)} (IST)`,
+    message: `ticks before ${tickDay} (UTC), ${barsText}`,
   });
   try {
     const { target } = options;
@@ -103,14 +109,14 @@ export async function runRetention(options: RetentionOptions): Promise<Retention
       droppedPartitions: await target.dropTickPartitionsBefore(tickDay),
       deletedUnpartitionedTicks: await target.deleteUnpartitionedTicksBefore(tickCutoffMs),
       deletedQuarantinedTicks: await target.deleteQuarantinedTicksBefore(tickCutoffMs),
-      deletedBars: await target.deleteBarsBefore(barsBefore),
+      deletedBars: barsBefore === null ? 0 : await target.deleteBarsBefore(barsBefore),
     };
     await options.jobRuns.finishPhase(jobRunId, 'run', {
       finishedAt: options.clock.now(),
       message:
         `dropped ${result.droppedPartitions.length} tick partitions, deleted ${result.deletedUnpartitionedTicks} ` +
         `unpartitioned and ${result.deletedQuarantinedTicks} quarantined ticks before ${tickDay}, ` +
-        `${result.deletedBars} bars before ${istDate(barsBefore)}`,
+        (barsBefore === null ? 'bars kept' : `${result.deletedBars} bars before ${istDate(barsBefore)}`),
       isError: false,
       retries: 0,
     });

@@ -93,6 +93,16 @@ describe('loadConfig', () => {
     expect(problems[0]).toMatch(/^unknown environment variable KITEPILOT_SERVER_PROT/);
   });
 
+  it('leaves the test and benchmark tooling variables alone', () => {
+    const env = {
+      KITEPILOT_TEST_DATABASE_URL: 'postgres://postgres@127.0.0.1/test',
+      KITEPILOT_TEST_REPORT: '/tmp/report.json',
+      KITEPILOT_BENCH_TICKS: '1000',
+      KITEPILOT_DEBUG: '1',
+    };
+    expect(loadConfig({ env, cwd: dirWith(null) }).envKeys).toEqual([]);
+  });
+
   it('rejects a storage url that is not PostgreSQL', () => {
     const problems = problemsOf(() =>
       loadConfig({ env: { DATABASE_URL: 'mysql://x@y/z' }, cwd: dirWith(null) }),

@@ -11,8 +11,11 @@ const NON_CONFIG_ENV = new Set([
   'KITEPILOT_CONFIG',
   'KITEPILOT_MASTER_KEY',
   'KITEPILOT_MASTER_KEY_FILE',
-  'KITEPILOT_TEST_DATABASE_URL',
+  'KITEPILOT_DEBUG',
 ]);
+
+/** Prefixes of variables for the test and benchmark tooling (e.g. KITEPILOT_TEST_DATABASE_URL), not config keys. */
+const NON_CONFIG_PREFIXES = ['KITEPILOT_TEST_', 'KITEPILOT_BENCH_'];
 
 /** The default config file, looked up in the working directory. */
 export const DEFAULT_CONFIG_FILE = 'kitepilot.toml';
@@ -192,6 +195,7 @@ function applyEnv(
   }
   for (const [name, text] of Object.entries(env)) {
     if (!name.startsWith('KITEPILOT_') || NON_CONFIG_ENV.has(name) || text === undefined) continue;
+    if (NON_CONFIG_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
     const target = known.get(name);
     if (target === undefined) {
       problems.push(

@@ -1,7 +1,6 @@
 import {
   instrumentId,
   mulPaise,
-  rateToString,
   sumPaise,
   type ChargeSegment,
   type ChargesBreakdown,
@@ -55,8 +54,7 @@ function requireOptionsClass(trip: RoundTrip, tables: RateTables): OptionsClass 
   if (trip.optionsClass !== undefined && OPTIONS_CLASSES.includes(trip.optionsClass))
     return trip.optionsClass;
   const describe = OPTIONS_CLASSES.map(
-    (c) =>
-      `${c} ${rule.classes[c].map((p) => `${rateToString({ ...p.rate, numerator: p.rate.numerator * 100n })} %`).join(' + ')} of premium`,
+    (c) => `${c} ${rule.classes[c].map((p) => p.rate.source).join(' + ')} of premium`,
   ).join(', ');
   throw new ChargesInputError(
     `options on ${trip.exchange}: the exchange charge differs by contract (${describe}; table ${table.id}); ` +

@@ -1,8 +1,15 @@
 import type { BenchSuite } from '../bench-types.ts';
 import { barsSuite } from './bars.bench.ts';
+import { chargesSuite } from './charges.bench.ts';
 import { coreSuite } from './core.bench.ts';
 import { ingestSuite } from './ingest.bench.ts';
 import { kiteDecodeSuite } from './kite-decode.bench.ts';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
-export const SUITES: readonly BenchSuite[] = [coreSuite, kiteDecodeSuite, barsSuite, ingestSuite];
+export const SUITES: readonly BenchSuite[] = [
+  coreSuite,
+  kiteDecodeSuite,
+  barsSuite,
+  ingestSuite,
+  chargesSuite,
+];

@@ -392,6 +392,8 @@ describe('contractNoteCharges', () => {
         /unknown segment "commodity"/,
       );
       expect(() => charges('futures', 'NFO', '20-11-2026', [])).toThrow(/not a date YYYY-MM-DD/);
+      expect(() => charges('futures', 'NFO', '2026-02-30', [])).toThrow(/not a date YYYY-MM-DD/);
+      expect(() => charges('futures', 'NFO', '2026-13-45', [])).toThrow(/not a date YYYY-MM-DD/);
     });
 
     it('refuses an order with a non-positive quantity or value, and exercises outside options', () => {

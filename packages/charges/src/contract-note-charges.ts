@@ -52,6 +52,11 @@ export interface ContractNoteCharges extends ChargesBreakdown {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+function isCalendarDate(s: string): boolean {
+  const ms = Date.parse(`${s}T00:00:00Z`);
+  return ISO_DATE.test(s) && !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+}
+
 function rateExchangeOf(note: ContractNote): RateExchange {
   const equity = note.segment === 'equity-intraday' || note.segment === 'equity-delivery';
   switch (note.exchange) {
@@ -171,7 +176,7 @@ export function contractNoteCharges(
   classify: OptionsClassifier = classifyBseOption,
 ): ContractNoteCharges {
   const opts = chargeOptions(options);
-  if (!ISO_DATE.test(note.tradeDate)) {
+  if (!isCalendarDate(note.tradeDate)) {
     throw new ChargesInputError(`trade date ${JSON.stringify(note.tradeDate)} is not a date YYYY-MM-DD`);
   }
   if (!(CHARGE_SEGMENTS as readonly string[]).includes(note.segment)) {

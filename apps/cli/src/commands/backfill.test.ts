@@ -64,10 +64,10 @@ beforeAll(async () => {
     // The simulator stands in for the broker: its master is stored as the real one of this throwaway data dir.
     await store.instruments.saveVersion('real', '2025-11-01', [equity]);
     const sessions = new KiteSessionStore(store.driver, new CredentialCipher(masterKey));
-    await sessions.ensureAccount('acc_default', 'Kite SIM001');
+    await sessions.ensureAccount('acc_default', 'Kite AB1234');
     await sessions.save('acc_default', {
       apiKey: sim.apiKey,
-      userId: 'SIM001',
+      userId: 'AB1234',
       userName: 'SIM Trader',
       accessToken,
       publicToken: 'pub',

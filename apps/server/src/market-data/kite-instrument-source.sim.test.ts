@@ -82,10 +82,10 @@ describe('kiteInstrumentSource and syncInstruments against the Kite simulator', 
       store.driver,
       new CredentialCipher(Buffer.from(masterKey, 'base64')),
     );
-    await sessions.ensureAccount('acc_default', 'Kite SIM001');
+    await sessions.ensureAccount('acc_default', 'Kite AB1234');
     await sessions.save('acc_default', {
       apiKey: sim.apiKey,
-      userId: 'SIM001',
+      userId: 'AB1234',
       userName: 'SIM Trader',
       accessToken: sim.createAccessToken(),
       publicToken: 'public',

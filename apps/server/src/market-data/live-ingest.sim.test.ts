@@ -53,10 +53,10 @@ describe('startLiveIngest', () => {
     });
     const masterKey = randomBytes(32);
     const sessions = new KiteSessionStore(store.driver, new CredentialCipher(masterKey));
-    await sessions.ensureAccount('acc_default', 'Kite SIM001');
+    await sessions.ensureAccount('acc_default', 'Kite AB1234');
     await sessions.save('acc_default', {
       apiKey: sim.apiKey,
-      userId: 'SIM001',
+      userId: 'AB1234',
       userName: 'SIM Trader',
       accessToken: sim.createAccessToken(),
       publicToken: 'public',

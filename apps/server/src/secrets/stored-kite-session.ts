@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { formatIst, parseAccountId, type Clock } from '@kitepilot/core';
 import { KiteRestClient } from '@kitepilot/kite';
+import { SIM_USER_ID } from '@kitepilot/kite-sim';
 import type { SqlExecutor } from '@kitepilot/store';
 import type { Config } from '../config/config-schema.ts';
 import { CredentialCipher } from './credential-cipher.ts';
@@ -24,9 +25,9 @@ export interface StoredKiteSessionOptions {
 }
 
 /**
- * Returns the account's stored Kite session, decrypted, when it is still valid; otherwise throws
- * `KiteSessionUnavailableError` with a message that says to run `kitepilot kite login`. It never creates a master key
- * (a missing key means no session can have been stored).
+ * Returns the account's stored Kite session, decrypted, when it is still valid and not the simulator's; otherwise
+ * throws `KiteSessionUnavailableError` with a message that says what to do. It never creates a master key (a missing
+ * key means no session can have been stored). Every caller records real market data.
  */
 export async function loadStoredKiteSession(options: StoredKiteSessionOptions): Promise<StoredKiteSession> {
   const { config, clock } = options;
@@ -48,6 +49,14 @@ export async function loadStoredKiteSession(options: StoredKiteSessionOptions): 
   if (session === null) {
     throw new KiteSessionUnavailableError(
       `no Kite session is stored for ${accountId}: run \`kitepilot kite login\` first`,
+    );
+  }
+  // Invariant 9: simulated data never mixes with real data. A session from the Kite simulator (`kitepilot kite login`
+  // against `kitepilot kite-sim`) must not feed the real namespace; the demo has its own in-process path.
+  if (session.userId === SIM_USER_ID) {
+    throw new KiteSessionUnavailableError(
+      `the Kite session of ${accountId} belongs to the Kite simulator (user ${SIM_USER_ID}): it cannot feed real ` +
+        'market data; use `kitepilot ingest --demo` or `kitepilot start --demo`, or log in to Kite',
     );
   }
   if (session.expiresAtMs <= clock.now()) {

@@ -46,10 +46,10 @@ describe('registerBackfillRoutes', () => {
     await store.instruments.saveVersion('real', '2025-11-01', [equity]);
     const clock = new SystemClock();
     const sessions = new KiteSessionStore(store.driver, new CredentialCipher(masterKey));
-    await sessions.ensureAccount('acc_default', 'Kite SIM001');
+    await sessions.ensureAccount('acc_default', 'Kite AB1234');
     await sessions.save('acc_default', {
       apiKey: sim.apiKey,
-      userId: 'SIM001',
+      userId: 'AB1234',
       userName: 'SIM Trader',
       accessToken,
       publicToken: 'pub',

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { VERSION } from '@kitepilot/server/config';
 import type { BackfillFlags } from './commands/backfill.ts';
 import type { BarsFlags } from './commands/bars.ts';
+import type { ChargesFlags } from './commands/charges.ts';
 import type { IngestFlags } from './commands/ingest.ts';
 import type {
   InstrumentsListFlags,
@@ -49,6 +50,12 @@ const runInstrumentsList = async (flags: object) => {
 };
 const runInstrumentsShow = async (ref: string, flags: object) => {
   await (await import('./commands/instruments.ts')).runInstrumentsShow(ref, flags as InstrumentsShowFlags);
+};
+const runCharges = async (flags: object) => {
+  const { runCharges: run } = await import('./commands/charges.ts');
+  const { calendarFromConfig, loadConfig } = await import('@kitepilot/server/config');
+  const { config } = loadConfig({ file: (flags as { config?: string }).config });
+  run(flags as ChargesFlags, { write: (t) => process.stdout.write(t), calendar: calendarFromConfig(config) });
 };
 const runWatchlistList = async (flags: object) => {
   await (await import('./commands/watchlist.ts')).runWatchlistList(flags as WatchlistListFlags);
@@ -318,6 +325,28 @@ export function buildProgram(): Command {
     .option(...DATA_DIR)
     .option(...CONFIG)
     .action(runWatchlistRemove);
+
+  program
+    .command('charges')
+    .description(
+      'Zerodha charges of one round trip (buy and sell of qty), every component and the total in rupees',
+    )
+    .requiredOption('--segment <segment>', 'equity-intraday, equity-delivery, futures or options')
+    .requiredOption('--exchange <exchange>', 'NSE or BSE')
+    .requiredOption('--qty <n>', 'quantity (units, not lots)')
+    .requiredOption('--buy-price <rupees>', 'buy price in rupees, at most 2 decimals (options: premium)')
+    .requiredOption('--sell-price <rupees>', 'sell price in rupees, at most 2 decimals (options: premium)')
+    .option(
+      '--date <YYYY-MM-DD>',
+      'trade date (IST; delivery: the buy date, sold the next trading day); default today',
+    )
+    .option('--options-class <class>', 'BSE options only: sensex-bankex or other')
+    .option(
+      '--json',
+      'print JSON: brokerage, stt, exchange, sebi, stamp, gst, dp, total (rupees) and details',
+    )
+    .option('--config <file>', 'config file with calendar overrides (default ./kitepilot.toml when present)')
+    .action(runCharges);
 
   const retention = program.command('retention').description('drop market data past its retention window');
   retention

@@ -2,8 +2,13 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { VERSION } from '@kitepilot/server/config';
 import type { BackfillFlags } from './commands/backfill.ts';
 import type { BarsFlags } from './commands/bars.ts';
+import type { CalendarFlags } from './commands/calendar.ts';
 import type { ChargesFlags } from './commands/charges.ts';
 import type { IngestFlags } from './commands/ingest.ts';
+import type { KiteLoginFlags } from './commands/kite-login.ts';
+import type { KiteSimFlags } from './commands/kite-sim.ts';
+import type { MigrateFlags } from './commands/migrate.ts';
+import type { StartFlags } from './commands/start.ts';
 import type {
   InstrumentsListFlags,
   InstrumentsShowFlags,
@@ -16,55 +21,71 @@ import type { WatchlistAddFlags, WatchlistListFlags } from './commands/watchlist
 import { reportError } from './report-error.ts';
 
 // Command modules load on use, so that `kitepilot calendar` or `--help` does not load the server and the store.
-const runStart = async (flags: object) => (await import('./commands/start.ts')).runStart(flags);
-const runMigrate = async (flags: object) => (await import('./commands/migrate.ts')).runMigrate(flags);
-const runCalendar = async (flags: object) => (await import('./commands/calendar.ts')).runCalendar(flags);
-const runKiteLogin = async (flags: object) => {
-  await (await import('./commands/kite-login.ts')).runKiteLogin(flags);
-};
-const runKiteSim = async (flags: object) => (await import('./commands/kite-sim.ts')).runKiteSim(flags);
 // Commander hands each action the parsed options; their shapes are the commands' flag types.
-const runBackfill = async (flags: object) => {
-  await (await import('./commands/backfill.ts')).runBackfill(flags as BackfillFlags);
-};
-const runIngest = async (flags: object) => {
-  await (await import('./commands/ingest.ts')).runIngest(flags as IngestFlags);
-};
-const runReplay = async (flags: object) => {
-  await (await import('./commands/replay.ts')).runReplay(flags as ReplayFlags);
-};
-const runTicks = async (flags: object) => {
-  await (await import('./commands/ticks.ts')).runTicks(flags as TicksFlags);
-};
-const runBars = async (flags: object) => {
-  await (await import('./commands/bars.ts')).runBars(flags as BarsFlags);
-};
-const runRetention = async (flags: object) => {
-  await (await import('./commands/retention.ts')).runRetentionRun(flags as RetentionRunFlags);
-};
-const runInstrumentsSync = async (flags: object) => {
-  await (await import('./commands/instruments.ts')).runInstrumentsSync(flags as InstrumentsSyncFlags);
-};
-const runInstrumentsList = async (flags: object) => {
-  await (await import('./commands/instruments.ts')).runInstrumentsList(flags as InstrumentsListFlags);
-};
-const runInstrumentsShow = async (ref: string, flags: object) => {
-  await (await import('./commands/instruments.ts')).runInstrumentsShow(ref, flags as InstrumentsShowFlags);
-};
+function lazy<F>(load: () => Promise<(flags: F) => unknown>) {
+  return async (flags: object): Promise<void> => {
+    await (
+      await load()
+    )(flags as F);
+  };
+}
+
+function lazyWithArg<F>(load: () => Promise<(arg: string, flags: F) => unknown>) {
+  return async (arg: string, flags: object): Promise<void> => {
+    await (
+      await load()
+    )(arg, flags as F);
+  };
+}
+
+const runStart = lazy<StartFlags>(async () => (await import('./commands/start.ts')).runStart);
+const runMigrate = lazy<MigrateFlags>(async () => (await import('./commands/migrate.ts')).runMigrate);
+const runCalendar = lazy<CalendarFlags>(async () => (await import('./commands/calendar.ts')).runCalendar);
+const runKiteLogin = lazy<KiteLoginFlags>(
+  async () => (f) => import('./commands/kite-login.ts').then((m) => m.runKiteLogin(f)),
+);
+const runKiteSim = lazy<KiteSimFlags>(
+  async () => (f) => import('./commands/kite-sim.ts').then((m) => m.runKiteSim(f)),
+);
+const runBackfill = lazy<BackfillFlags>(
+  async () => (f) => import('./commands/backfill.ts').then((m) => m.runBackfill(f)),
+);
+const runIngest = lazy<IngestFlags>(
+  async () => (f) => import('./commands/ingest.ts').then((m) => m.runIngest(f)),
+);
+const runReplay = lazy<ReplayFlags>(
+  async () => (f) => import('./commands/replay.ts').then((m) => m.runReplay(f)),
+);
+const runTicks = lazy<TicksFlags>(
+  async () => (f) => import('./commands/ticks.ts').then((m) => m.runTicks(f)),
+);
+const runBars = lazy<BarsFlags>(async () => (f) => import('./commands/bars.ts').then((m) => m.runBars(f)));
+const runRetention = lazy<RetentionRunFlags>(
+  async () => (f) => import('./commands/retention.ts').then((m) => m.runRetentionRun(f)),
+);
+const runInstrumentsSync = lazy<InstrumentsSyncFlags>(
+  async () => (f) => import('./commands/instruments.ts').then((m) => m.runInstrumentsSync(f)),
+);
+const runInstrumentsList = lazy<InstrumentsListFlags>(
+  async () => (f) => import('./commands/instruments.ts').then((m) => m.runInstrumentsList(f)),
+);
+const runInstrumentsShow = lazyWithArg<InstrumentsShowFlags>(
+  async () => (ref, f) => import('./commands/instruments.ts').then((m) => m.runInstrumentsShow(ref, f)),
+);
+const runWatchlistList = lazy<WatchlistListFlags>(
+  async () => (f) => import('./commands/watchlist.ts').then((m) => m.runWatchlistList(f)),
+);
+const runWatchlistAdd = lazyWithArg<WatchlistAddFlags>(
+  async () => (symbol, f) => import('./commands/watchlist.ts').then((m) => m.runWatchlistAdd(symbol, f)),
+);
+const runWatchlistRemove = lazyWithArg<WatchlistListFlags>(
+  async () => (symbol, f) => import('./commands/watchlist.ts').then((m) => m.runWatchlistRemove(symbol, f)),
+);
 const runCharges = async (flags: object) => {
   const { runCharges: run } = await import('./commands/charges.ts');
   const { calendarFromConfig, loadConfig } = await import('@kitepilot/server/config');
   const { config } = loadConfig({ file: (flags as { config?: string }).config });
   run(flags as ChargesFlags, { write: (t) => process.stdout.write(t), calendar: calendarFromConfig(config) });
-};
-const runWatchlistList = async (flags: object) => {
-  await (await import('./commands/watchlist.ts')).runWatchlistList(flags as WatchlistListFlags);
-};
-const runWatchlistAdd = async (symbol: string, flags: object) => {
-  await (await import('./commands/watchlist.ts')).runWatchlistAdd(symbol, flags as WatchlistAddFlags);
-};
-const runWatchlistRemove = async (symbol: string, flags: object) => {
-  await (await import('./commands/watchlist.ts')).runWatchlistRemove(symbol, flags as WatchlistListFlags);
 };
 
 const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, value];

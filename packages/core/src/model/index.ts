@@ -22,4 +22,6 @@ export * from './commands.ts';
 export * from './events.ts';
 export * from './order-state-machine.ts';
 export * from './order-outcomes.ts';
+export * from './signal.ts';
+export * from './risk-decision.ts';
 export * from './testing.ts';

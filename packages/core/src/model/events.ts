@@ -6,6 +6,7 @@ import type { Paise } from './money.ts';
 import type { Order } from './order.ts';
 import type { Position } from './position.ts';
 import type { Tick } from './tick.ts';
+import type { JsonValue, OrderEventSource } from '../ports/repositories.ts';
 
 // Events say what happened, in the past tense; each is readonly with a string `type`, `tsEvent`
 // (when it happened at the source) and `tsInit` (when we created the message).
@@ -105,6 +106,10 @@ export interface OrderUpdateReceived {
   readonly intentId: IntentId | null;
   readonly venueOrderId: VenueOrderId | null;
   readonly update: OrderEvent;
+  /** Where the report came from (default `rest`: the reply to our own call). */
+  readonly source?: OrderEventSource;
+  /** The broker's raw message, stored verbatim in order_events (default null). */
+  readonly raw?: JsonValue;
   readonly tsEvent: number;
   readonly tsInit: number;
 }

@@ -30,7 +30,12 @@ export type OperatorCommand =
       readonly reason: string;
     }
   | { readonly type: 'Halt'; readonly accountId: AccountId; readonly actor: string; readonly reason: string }
-  | { readonly type: 'Resume'; readonly accountId: AccountId; readonly actor: string; readonly reason: string }
+  | {
+      readonly type: 'Resume';
+      readonly accountId: AccountId;
+      readonly actor: string;
+      readonly reason: string;
+    }
   /** The owner confirms the first live order of the day (manual-acknowledgement mode). */
   | { readonly type: 'AcknowledgeLive'; readonly accountId: AccountId; readonly actor: string };
 

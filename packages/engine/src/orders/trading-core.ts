@@ -17,6 +17,15 @@ import type { TradingControls } from '../kernel/topics.ts';
 import type { ModifyRequest, PositionView } from '../sdk/strategy.ts';
 
 /**
+ * Timers of the order manager: the kernel sets them on its clock and, when one fires, feeds a `timer` input with
+ * owner `trading` back through the ordered stream, which calls TradingCore.onTimer.
+ */
+export interface TradingTimers {
+  set(name: string, atMs: number): void;
+  cancel(name: string): void;
+}
+
+/**
  * Signal → OrderIntent → risk → Order → ExecutionClient, and back: execution reports → order state machine →
  * fills → positions. Publishes `intent`, `risk-decision`, `order`, `fill`, `position`, `alert` and `controls` on the
  * bus. Calls that return a promise must be awaited before the kernel handles the next input.
@@ -32,6 +41,8 @@ export interface TradingCore {
   onExecutionReport(report: ExecutionReport): Promise<void>;
   /** Updates marks; runs the post-trade monitor. Returns a promise only when it acts (e.g. loss cap hit). */
   onTick(tick: InstrumentTick): void | Promise<void>;
+  /** A timer the order manager set through its TradingTimers (e.g. a square-off escalation) fired. */
+  onTimer(name: string): Promise<void>;
   /** Kill switch, flatten, cancel all, halt, resume, acknowledge live. */
   handleCommand(command: OperatorCommand): Promise<void>;
   /** Reads the account's position (flat view when none). */

@@ -60,6 +60,10 @@ export interface IngestServiceOptions {
    * after the instant they name (docs/decisions/0004-bars-from-ticks.md, guidance for callers).
    */
   readonly closeDelayMs?: number;
+  /** Receives every accepted tick after the bars saw it (the trading kernel's market-data input). */
+  readonly onTick?: (instrumentId: InstrumentId, tick: Tick) => void;
+  /** Receives every closed bar (the trading kernel's bar input). */
+  readonly onBar?: (bar: Bar) => void;
 }
 
 /** What a stopped (or running) ingest service recorded. */
@@ -144,17 +148,30 @@ export class IngestService {
       ...options.writer,
     });
     this.#barWriter = new BarBatchWriter(options.store.bars, options.namespace, this.#log);
+    const forwardBar = options.onBar;
     const onBar = (bar: Bar): void => {
       this.#barWriter.add(bar);
+      forwardBar?.(bar);
     };
     this.#bars = new BarAggregator({ intervals: options.barIntervals, emptyBars: options.emptyBars, onBar });
+    const aggregator = this.#bars;
+    const forwardTick = options.onTick;
+    const barFeed =
+      forwardTick === undefined
+        ? aggregator
+        : {
+            onTick: (instrumentId: InstrumentId, tick: Tick): void => {
+              aggregator.onTick(instrumentId, tick);
+              forwardTick(instrumentId, tick);
+            },
+          };
     this.#ingestor = new TickIngestor({
       namespace: options.namespace,
       instruments,
       clock: options.clock,
       sink: this.#writer,
       quarantine: this.#quarantine,
-      bars: this.#bars,
+      bars: barFeed,
     });
     this.#removeMetrics = registerIngestMetrics(options.metrics, options.namespace, () =>
       this.#metricsSnapshot(),

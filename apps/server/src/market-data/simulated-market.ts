@@ -6,7 +6,10 @@ import type { Registry } from 'prom-client';
 import {
   SeededRandom,
   TimeRandomIdGenerator,
+  type Bar,
   type BarInterval,
+  type InstrumentId,
+  type Tick,
   type Clock,
   type NseCalendar,
 } from '@kitepilot/core';
@@ -39,6 +42,10 @@ export interface SimulatedMarketOptions {
   readonly startAtMs?: number;
   /** Real ms between ticker frames (default 250 / speed, between 20 and 250: about 4 frames per simulated second). */
   readonly tickIntervalMs?: number;
+  /** Receives every accepted tick (paper trading feeds its kernel from here). */
+  readonly onTick?: (instrumentId: InstrumentId, tick: Tick) => void;
+  /** Receives every closed bar. */
+  readonly onBar?: (bar: Bar) => void;
 }
 
 /** A running simulated market being recorded. */
@@ -120,6 +127,8 @@ export async function startSimulatedMarket(options: SimulatedMarketOptions): Pro
       // Real delivery delay is stretched by the speed on the simulated clock (50 ms at 100× is 5 s simulated).
       closeDelayMs: Math.max(2000, Math.round(speed * 100)),
       logger,
+      ...(options.onTick === undefined ? {} : { onTick: options.onTick }),
+      ...(options.onBar === undefined ? {} : { onBar: options.onBar }),
       gapRepairer: new GapRepairer({
         source: new KiteCandleSource(rest),
         bars: store.bars,

@@ -159,6 +159,89 @@ export const MarketDataConfigSchema = Type.Object(
   Strict,
 );
 
+const HHMM = { pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } as const;
+const Rupees = (description: string, fallback?: number) =>
+  Type.Number({ exclusiveMinimum: 0, description, ...(fallback === undefined ? {} : { default: fallback }) });
+
+/** The `[risk]` section: the limits every order passes before any broker call (money in rupees). */
+export const RiskConfigSchema = Type.Object(
+  {
+    dailyLossCap: Rupees(
+      'daily loss cap in rupees: realised + unrealised loss + the worst case of every open stop stays within it',
+      5000,
+    ),
+    maxInstrumentExposure: Type.Optional(Rupees('max |position| × price in one instrument, in rupees')),
+    maxTotalExposure: Type.Optional(Rupees('max Σ |position| × price over all instruments, in rupees')),
+    maxOpenPositions: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'max instruments held at once' }),
+    ),
+    maxOrderValue: Type.Optional(Rupees('max notional of one order, in rupees')),
+    maxOrdersPerSecond: Type.Integer({
+      default: 10,
+      minimum: 1,
+      maximum: 10,
+      description: 'orders per rolling second (SEBI retail algo threshold: 10)',
+    }),
+    maxOrdersPerDay: Type.Optional(Type.Integer({ minimum: 1, description: 'orders per IST day' })),
+    requireStopLoss: Type.Boolean({ default: true, description: 'entries without a stop-loss are denied' }),
+    freezeQtyPolicy: Type.Union([Type.Literal('slice'), Type.Literal('deny')], {
+      default: 'slice',
+      description: 'an order above the freeze quantity: split into child orders (slice) or deny',
+    }),
+    entryWindowStart: Type.String({ ...HHMM, default: '09:15', description: 'IST time new entries start' }),
+    entryWindowEnd: Type.String({ ...HHMM, default: '15:10', description: 'IST time new entries stop' }),
+    allowlist: Type.Array(Type.String({ pattern: '^(NSE|BSE|NFO|BFO):\\S(.*\\S)?$' }), {
+      default: [],
+      description: 'when non-empty, only these instruments (EXCHANGE:SYMBOL) may be traded',
+    }),
+    blocklist: Type.Array(Type.String({ pattern: '^(NSE|BSE|NFO|BFO):\\S(.*\\S)?$' }), {
+      default: [],
+      description: 'instruments (EXCHANGE:SYMBOL) that may never be traded',
+    }),
+  },
+  Strict,
+);
+
+/** The `[trading]` section: the account, square-off, live safeguards and the paper account. */
+export const TradingConfigSchema = Type.Object(
+  {
+    account: Type.String({
+      default: 'acc_default',
+      pattern: '^acc_[0-9A-Za-z]{1,40}$',
+      description: 'the KitePilot account trading runs under',
+    }),
+    squareOffCutoff: Type.String({
+      ...HHMM,
+      default: '15:20',
+      description: 'IST time every MIS position is squared off',
+    }),
+    squareOffTimeoutSeconds: Type.Integer({
+      default: 10,
+      minimum: 1,
+      maximum: 300,
+      description: 'seconds a square-off LIMIT order may work before it is replaced by a MARKET order',
+    }),
+    squareOffLimitOffsetTicks: Type.Integer({
+      default: 2,
+      minimum: 0,
+      maximum: 100,
+      description: 'ticks beyond the last price for the marketable square-off LIMIT order',
+    }),
+    manualAcknowledgement: Type.Boolean({
+      default: true,
+      description: 'live: the first order of each day waits for the owner to acknowledge it',
+    }),
+    paperStartingCash: Rupees('paper trading: starting cash in rupees', 1_000_000),
+    paperLatencyMs: Type.Integer({
+      default: 0,
+      minimum: 0,
+      maximum: 10_000,
+      description: 'paper trading: simulated venue latency per order request, in ms',
+    }),
+  },
+  Strict,
+);
+
 /** The whole KitePilot configuration file. */
 export const ConfigSchema = Type.Object(
   {
@@ -169,6 +252,8 @@ export const ConfigSchema = Type.Object(
     kite: KiteConfigSchema,
     secrets: SecretsConfigSchema,
     marketData: MarketDataConfigSchema,
+    risk: RiskConfigSchema,
+    trading: TradingConfigSchema,
   },
   Strict,
 );

@@ -188,4 +188,28 @@ describe('maskUrlPassword', () => {
     );
     expect(maskUrlPassword('postgres://u:p%40ss@h/db')).toBe('postgres://u:***@h/db');
   });
+
+  it('defaults the risk limits and trading settings', () => {
+    const { config } = loadConfig({ env: {}, cwd: dirWith(null) });
+    expect(config.risk).toMatchObject({
+      dailyLossCap: 5000,
+      maxOrdersPerSecond: 10,
+      requireStopLoss: true,
+      freezeQtyPolicy: 'slice',
+      entryWindowStart: '09:15',
+      entryWindowEnd: '15:10',
+    });
+    expect(config.trading).toMatchObject({ account: 'acc_default', squareOffCutoff: '15:20' });
+  });
+
+  it('refuses more than 10 orders per second, a malformed IST time and a non-positive loss cap', () => {
+    const cwd = dirWith(
+      '[risk]\nmaxOrdersPerSecond = 11\nentryWindowStart = "9:15"\ndailyLossCap = 0\n[trading]\nsquareOffCutoff = "25:00"\n',
+    );
+    const problems = problemsOf(() => loadConfig({ env: {}, cwd })).join('\n');
+    expect(problems).toMatch(/risk\.maxOrdersPerSecond/);
+    expect(problems).toMatch(/risk\.entryWindowStart/);
+    expect(problems).toMatch(/risk\.dailyLossCap/);
+    expect(problems).toMatch(/trading\.squareOffCutoff/);
+  });
 });

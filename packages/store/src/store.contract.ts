@@ -4,10 +4,11 @@ import { driverContract } from './testing/contract/driver.contract.ts';
 import { marketDataContract } from './testing/contract/market-data.contract.ts';
 import { migrateContract } from './testing/contract/migrate.contract.ts';
 import { tradingContract } from './testing/contract/trading.contract.ts';
+import { tradingRecordsContract } from './repositories/trading-records.contract.ts';
 import type { StoreTestBackend } from './testing/store-test-backend.ts';
 
 /**
- * Runs every store contract suite — driver, migrator, market data, trading, audit and jobs — on one backend, so
+ * Runs every store contract suite — driver, migrator, market data, trading, trading records, audit and jobs — on one backend, so
  * that PGlite and PostgreSQL are held to exactly the same tests.
  */
 export function runStoreContract(backend: StoreTestBackend): void {
@@ -15,5 +16,6 @@ export function runStoreContract(backend: StoreTestBackend): void {
   describe('migrations', () => migrateContract(backend));
   describe('market data', () => marketDataContract(backend));
   describe('trading', () => tradingContract(backend));
+  describe('trading records', () => tradingRecordsContract(backend));
   describe('audit and jobs', () => auditAndJobsContract(backend));
 }

@@ -9,9 +9,12 @@ import type {
   OrderIntentRepository,
   OrderRepository,
   PositionRepository,
+  RiskDecisionRepository,
   RunRepository,
+  SignalRepository,
   TickQuarantineRepository,
   TickRepository,
+  TradingControlsRepository,
   WatchlistRepository,
 } from '@kitepilot/core';
 import type { SqlDriver } from './driver/sql-driver.ts';
@@ -25,9 +28,12 @@ import { SqlOrderEventRepository } from './repositories/order-event-repository.t
 import { SqlOrderIntentRepository } from './repositories/order-intent-repository.ts';
 import { SqlOrderRepository } from './repositories/order-repository.ts';
 import { SqlPositionRepository } from './repositories/position-repository.ts';
+import { SqlRiskDecisionRepository } from './repositories/risk-decision-repository.ts';
 import { SqlRunRepository } from './repositories/run-repository.ts';
+import { SqlSignalRepository } from './repositories/signal-repository.ts';
 import { SqlTickQuarantineRepository } from './repositories/tick-quarantine-repository.ts';
 import { SqlTickRepository } from './repositories/tick-repository.ts';
+import { SqlTradingControlsRepository } from './repositories/trading-controls-repository.ts';
 import { SqlWatchlistRepository } from './repositories/watchlist-repository.ts';
 
 /** The store: every repository over one driver. */
@@ -43,6 +49,9 @@ export interface Store {
   readonly orderEvents: OrderEventRepository;
   readonly fills: FillRepository;
   readonly positions: PositionRepository;
+  readonly riskDecisions: RiskDecisionRepository;
+  readonly signals: SignalRepository;
+  readonly tradingControls: TradingControlsRepository;
   readonly runs: RunRepository;
   readonly audit: AuditRepository;
   readonly jobRuns: JobRunRepository;
@@ -65,6 +74,9 @@ export function createStore(driver: SqlDriver): Store {
     orderEvents: new SqlOrderEventRepository(driver),
     fills: new SqlFillRepository(driver),
     positions: new SqlPositionRepository(driver),
+    riskDecisions: new SqlRiskDecisionRepository(driver),
+    signals: new SqlSignalRepository(driver),
+    tradingControls: new SqlTradingControlsRepository(driver),
     runs: new SqlRunRepository(driver),
     audit: new SqlAuditRepository(driver),
     jobRuns: new SqlJobRunRepository(driver),

@@ -11,3 +11,4 @@ export * from './model-runner.ts';
 export * from './logger.ts';
 export * from './watchlist-repository.ts';
 export * from './tick-quarantine-repository.ts';
+export * from './trading-repositories.ts';

@@ -132,6 +132,8 @@ export interface OrderRepository {
   listByIntent(accountId: AccountId, intentId: IntentId): Promise<Order[]>;
   /** Returns the orders not in a terminal state (FILLED, CANCELLED, REJECTED, EXPIRED), oldest first. */
   listNonTerminal(accountId: AccountId): Promise<Order[]>;
+  /** Returns the orders with createdAt in [fromMs, toMs), oldest first. */
+  listBetween(accountId: AccountId, fromMs: number, toMs: number): Promise<Order[]>;
 }
 
 /** Where a raw broker message about an order came from. */

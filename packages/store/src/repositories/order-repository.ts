@@ -191,4 +191,14 @@ export class SqlOrderRepository implements OrderRepository {
     );
     return result.rows.map(toOrder);
   }
+
+  async listBetween(accountId: AccountId, fromMs: number, toMs: number): Promise<Order[]> {
+    const result = await this.#sql.query<OrderRow>(
+      `SELECT ${columns} FROM orders
+       WHERE account_id = $1 AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
+       ORDER BY created_at, client_order_id`,
+      [accountId, tsParam(fromMs), tsParam(toMs)],
+    );
+    return result.rows.map(toOrder);
+  }
 }

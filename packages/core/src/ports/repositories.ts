@@ -134,6 +134,8 @@ export interface OrderRepository {
   listNonTerminal(accountId: AccountId): Promise<Order[]>;
   /** Returns the orders with createdAt in [fromMs, toMs), oldest first. */
   listBetween(accountId: AccountId, fromMs: number, toMs: number): Promise<Order[]>;
+  /** Returns the ids of the intents with tsEvent in [fromMs, toMs) that have no order at all, oldest first. */
+  listIntentIdsWithoutOrder(accountId: AccountId, fromMs: number, toMs: number): Promise<IntentId[]>;
 }
 
 /** Where a raw broker message about an order came from. */

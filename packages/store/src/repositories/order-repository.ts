@@ -201,4 +201,15 @@ export class SqlOrderRepository implements OrderRepository {
     );
     return result.rows.map(toOrder);
   }
+
+  async listIntentIdsWithoutOrder(accountId: AccountId, fromMs: number, toMs: number): Promise<IntentId[]> {
+    const result = await this.#sql.query<{ id: string }>(
+      `SELECT i.id FROM order_intents i
+       WHERE i.account_id = $1 AND i.ts_event >= $2::timestamptz AND i.ts_event < $3::timestamptz
+         AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.account_id = i.account_id AND o.intent_id = i.id)
+       ORDER BY i.ts_event, i.id`,
+      [accountId, tsParam(fromMs), tsParam(toMs)],
+    );
+    return result.rows.map((row) => row.id as IntentId);
+  }
 }

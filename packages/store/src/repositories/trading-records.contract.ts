@@ -3,6 +3,7 @@
 import {
   anIntent,
   anOrder,
+  BUILDER_TS,
   instrumentId,
   parseAccountId,
   parseClientOrderId,
@@ -119,6 +120,50 @@ export function tradingRecordsContract(backend: StoreTestBackend): void {
       expect(await ids(t0 + 2001, t0 + 9000)).toEqual([]);
       expect((await orders.listBetween(accountB, t0, t0 + 3000)).map((o) => o.clientOrderId)).toEqual([
         'ord_B1',
+      ]);
+    });
+  });
+
+  describe(`SqlOrderRepository.listIntentIdsWithoutOrder (${backend.kind})`, () => {
+    it('returns the account intents of the range that have no order at all (a rejected order counts)', async () => {
+      const { orders, intents } = store();
+      await intents.insert(
+        accountA,
+        anIntent({
+          id: parseIntentId('int_Alate'),
+          accountId: accountA,
+          runId: runA,
+          tsEvent: t0 + 86_400_000,
+        }),
+      );
+      await orders.save(
+        accountA,
+        anOrder({
+          id: intentOf(accountA, 2),
+          accountId: accountA,
+          runId: runA,
+          clientOrderId: parseClientOrderId('ord_A2'),
+        }),
+      );
+      await orders.save(accountA, {
+        ...anOrder({
+          id: intentOf(accountA, 3),
+          accountId: accountA,
+          runId: runA,
+          clientOrderId: parseClientOrderId('ord_A3'),
+        }),
+        status: 'REJECTED',
+      });
+      // The builders' intents are at BUILDER_TS; int_Alate is one day later.
+      const dayEnd = t0 + 86_400_000;
+      expect(await orders.listIntentIdsWithoutOrder(accountA, t0, dayEnd)).toEqual(['int_A1']);
+      expect(
+        await orders.listIntentIdsWithoutOrder(accountA, BUILDER_TS + 1, BUILDER_TS + 86_400_001),
+      ).toEqual(['int_Alate']);
+      expect(await orders.listIntentIdsWithoutOrder(accountB, t0, dayEnd)).toEqual([
+        'int_B1',
+        'int_B2',
+        'int_B3',
       ]);
     });
   });

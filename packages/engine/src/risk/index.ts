@@ -1,0 +1,10 @@
+export * from './risk-types.ts';
+export * from './risk-limits.ts';
+export * from './risk-engine.ts';
+export * from './risk-checks.ts';
+export * from './worst-case.ts';
+export * from './exposure.ts';
+export * from './margin-estimate.ts';
+export * from './freeze-slices.ts';
+export * from './intent-classification.ts';
+export type { CheckContext, CheckScope, RiskCheck } from './checks/check-context.ts';

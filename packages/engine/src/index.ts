@@ -7,3 +7,4 @@ export * from './kernel/topics.ts';
 export * from './risk/risk-types.ts';
 export * from './orders/order-store.ts';
 export * from './orders/trading-core.ts';
+export * from './sdk/testing/index.ts';

@@ -1,0 +1,508 @@
+// A StrategyContext for strategy unit tests: instruments from a list, a TestClock, and a small order model built on
+// core's order state machine, so that accept/fill/reject/cancel produce the same lifecycle events (orderOutcomes)
+// the kernel delivers. Everything the strategy asks for is recorded for assertions.
+import {
+  applyFill,
+  applyOrderEvent,
+  averageOpenPricePaise,
+  flatPosition,
+  intervalMs,
+  isTerminalStatus,
+  leavesQty,
+  makeFill,
+  makeIntent,
+  makeOrder,
+  makeTick,
+  noopLogger,
+  NseCalendar,
+  orderOutcomes,
+  paise,
+  parseAccountId,
+  parseRunId,
+  parseStrategyId,
+  parseVenueOrderId,
+  parseVenueTradeId,
+  SequentialIdGenerator,
+  TestClock,
+  unrealisedPnlPaise,
+  type AccountId,
+  type Bar,
+  type BarInterval,
+  type IdGenerator,
+  type Instrument,
+  type InstrumentId,
+  type IntentId,
+  type Logger,
+  type Order,
+  type OrderEvent,
+  type Paise,
+  type Position,
+  type Product,
+  type RunId,
+  type SignalId,
+  type StrategyId,
+  type Tick,
+} from '@kitepilot/core';
+import type {
+  IntentRequest,
+  ModifyRequest,
+  PositionView,
+  SignalRequest,
+  Strategy,
+  StrategyContext,
+  StrategyOrderUpdate,
+} from '../strategy.ts';
+import { istMs } from './builders.ts';
+
+/** A signal the strategy recorded. */
+export interface RecordedSignal {
+  readonly id: SignalId;
+  readonly at: number;
+  readonly request: SignalRequest;
+}
+
+/** An intent the strategy submitted. */
+export interface RecordedSubmit {
+  readonly intentId: IntentId;
+  readonly at: number;
+  readonly request: IntentRequest;
+}
+
+/** A modification the strategy asked for. */
+export interface RecordedModify {
+  readonly intentId: IntentId;
+  readonly at: number;
+  readonly changes: ModifyRequest;
+}
+
+/** A cancellation the strategy asked for. */
+export interface RecordedCancel {
+  readonly intentId: IntentId;
+  readonly at: number;
+  readonly reason: string;
+}
+
+/** A subscription the strategy made. */
+export interface RecordedSubscription {
+  readonly instrumentId: InstrumentId;
+  readonly ticks: boolean;
+  readonly bars: readonly BarInterval[];
+}
+
+/** Options of FakeStrategyContext; every field has a default. */
+export interface FakeStrategyContextOptions {
+  /** Instruments `instrument()` resolves (default none). */
+  readonly instruments?: readonly Instrument[];
+  /** The clock's start (default 09:00 IST on TEST_DAY); ignored when `clock` is given. */
+  readonly startMs?: number;
+  readonly clock?: TestClock;
+  readonly calendar?: NseCalendar;
+  readonly ids?: IdGenerator;
+  readonly log?: Logger;
+  readonly strategyId?: StrategyId;
+  readonly runId?: RunId;
+  readonly accountId?: AccountId;
+}
+
+const TIMER_PREFIX = 'strategy:';
+
+/** A StrategyContext that records what a strategy does and lets a test feed it bars, ticks and order events. */
+export class FakeStrategyContext implements StrategyContext {
+  readonly strategyId: StrategyId;
+  readonly runId: RunId;
+  readonly accountId: AccountId;
+  readonly log: Logger;
+  readonly calendar: NseCalendar;
+  /** The clock behind now() and the strategy's timers. */
+  readonly clock: TestClock;
+  /** Every signal, submit, modify, cancel and subscription, in order. */
+  readonly signals: RecordedSignal[] = [];
+  readonly submits: RecordedSubmit[] = [];
+  readonly modifies: RecordedModify[] = [];
+  readonly cancels: RecordedCancel[] = [];
+  readonly subscriptions: RecordedSubscription[] = [];
+  /** Every order update delivered to the strategy, in order. */
+  readonly updates: StrategyOrderUpdate[] = [];
+
+  readonly #ids: IdGenerator;
+  readonly #instruments = new Map<InstrumentId, Instrument>();
+  readonly #orders = new Map<IntentId, Order>();
+  readonly #positions = new Map<string, Position>();
+  readonly #lastTicks = new Map<InstrumentId, Tick>();
+  readonly #bars = new Map<string, Bar[]>();
+  #strategy: Strategy | null = null;
+  #eventSeq = 0;
+
+  /** Creates a context; call start(strategy) to attach a strategy and run its onStart. */
+  constructor(options: FakeStrategyContextOptions = {}) {
+    this.clock = options.clock ?? new TestClock(options.startMs ?? istMs('09:00'));
+    this.calendar = options.calendar ?? new NseCalendar();
+    this.#ids = options.ids ?? new SequentialIdGenerator();
+    this.log = options.log ?? noopLogger;
+    this.strategyId = options.strategyId ?? parseStrategyId('str_test');
+    this.runId = options.runId ?? parseRunId('run_test');
+    this.accountId = options.accountId ?? parseAccountId('acc_test');
+    for (const instrument of options.instruments ?? []) this.#instruments.set(instrument.id, instrument);
+  }
+
+  // ── StrategyContext ────────────────────────────────────────────────────────────────────────────────
+
+  /** Returns the TestClock's time. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Returns the instrument for `NSE:INFY`, `INFY.NSE` or an id, or null when it is not in the list. */
+  instrument(symbol: string): Instrument | null {
+    const colon = symbol.indexOf(':');
+    const id = colon < 0 ? symbol : `${symbol.slice(colon + 1)}.${symbol.slice(0, colon)}`;
+    return this.#instruments.get(id as InstrumentId) ?? null;
+  }
+
+  /** Records the subscription; bars and ticks are delivered only to what was subscribed. */
+  subscribe(
+    instrumentId: InstrumentId,
+    options: { readonly ticks?: boolean; readonly bars?: readonly BarInterval[] } = {},
+  ): void {
+    this.subscriptions.push({ instrumentId, ticks: options.ticks ?? false, bars: options.bars ?? ['1m'] });
+  }
+
+  /** Returns the last tick fed for the instrument, or null. */
+  lastTick(instrumentId: InstrumentId): Tick | null {
+    return this.#lastTicks.get(instrumentId) ?? null;
+  }
+
+  /** Returns the last `count` bars fed for the instrument and interval, oldest first. */
+  bars(instrumentId: InstrumentId, interval: BarInterval, count?: number): readonly Bar[] {
+    const all = this.#bars.get(`${instrumentId}|${interval}`) ?? [];
+    return count === undefined ? [...all] : all.slice(Math.max(0, all.length - count));
+  }
+
+  /** Returns the fake account's position (fills and setPosition change it). */
+  position(instrumentId: InstrumentId, product: Product = 'MIS'): PositionView {
+    const p = this.#position(instrumentId, product);
+    const last = this.#lastTicks.get(instrumentId)?.lastPricePaise ?? null;
+    return {
+      instrumentId,
+      product,
+      netQty: p.netQty,
+      averagePricePaise: averageOpenPricePaise(p),
+      realisedPnlPaise: p.realisedPnlPaise,
+      unrealisedPnlPaise: p.netQty === 0 || last === null ? null : unrealisedPnlPaise(p, last),
+    };
+  }
+
+  /** Returns the strategy's orders that are not terminal, oldest first. */
+  openOrders(instrumentId?: InstrumentId): readonly Order[] {
+    return [...this.#orders.values()].filter(
+      (o) => !isTerminalStatus(o.status) && (instrumentId === undefined || o.instrumentId === instrumentId),
+    );
+  }
+
+  /** Records the signal and returns a new id. */
+  signal(request: SignalRequest): SignalId {
+    const id = this.#ids.next('signal');
+    this.signals.push({ id, at: this.now(), request });
+    return id;
+  }
+
+  /**
+   * Records the intent and, like the kernel, builds it with makeIntent (a bad request throws); its order is
+   * created at once in SUBMITTED, waiting for the test to accept, fill, deny, reject or cancel it.
+   */
+  submit(request: IntentRequest): IntentId {
+    const at = this.now();
+    const intent = makeIntent({
+      id: this.#ids.next('intent'),
+      accountId: this.accountId,
+      strategyId: this.strategyId,
+      runId: this.runId,
+      instrumentId: request.instrumentId,
+      side: request.side,
+      qty: request.qty,
+      orderType: request.orderType,
+      product: request.product ?? 'MIS',
+      validity: request.validity ?? 'DAY',
+      validityTtlMinutes: null,
+      limitPricePaise: request.limitPricePaise ?? null,
+      triggerPricePaise: request.triggerPricePaise ?? null,
+      stopLossPaise: request.stopLossPaise,
+      reason: request.reason,
+      tsEvent: at,
+      tsInit: at,
+    });
+    const order = makeOrder(intent, {
+      clientOrderId: this.#ids.next('clientOrder'),
+      variety: 'regular',
+      createdAt: at,
+    });
+    this.#orders.set(
+      intent.id,
+      applyOrderEvent(order, { type: 'submit', id: this.#nextEventId(), ts: at, venueOrderId: null }),
+    );
+    this.submits.push({ intentId: intent.id, at, request });
+    return intent.id;
+  }
+
+  /** Records the modification (the order itself is not changed). */
+  modify(intentId: IntentId, changes: ModifyRequest): void {
+    this.modifies.push({ intentId, at: this.now(), changes });
+  }
+
+  /** Records the cancellation and moves the order to PENDING_CANCEL; confirm it with cancelled(). */
+  cancel(intentId: IntentId, reason: string): void {
+    this.cancels.push({ intentId, at: this.now(), reason });
+    const order = this.#orders.get(intentId);
+    if (order !== undefined && !isTerminalStatus(order.status)) {
+      this.#apply(intentId, { type: 'cancel-request', id: this.#nextEventId(), ts: this.now() });
+    }
+  }
+
+  /** Sets (or replaces) the timer `name` on the TestClock; it fires the strategy's onTimer. */
+  setTimer(name: string, atMs: number): void {
+    this.clock.setTimer(TIMER_PREFIX + name, atMs, () => this.#strategy?.onTimer?.(this, name));
+  }
+
+  /** Cancels the timer `name`. */
+  cancelTimer(name: string): void {
+    this.clock.cancelTimer(TIMER_PREFIX + name);
+  }
+
+  // ── Driving the strategy ───────────────────────────────────────────────────────────────────────────
+
+  /** Attaches `strategy` and calls its onStart. */
+  start(strategy: Strategy): void {
+    this.#strategy = strategy;
+    strategy.onStart?.(this);
+  }
+
+  /** Calls the strategy's onStop. */
+  stop(): void {
+    this.#strategy?.onStop?.(this);
+  }
+
+  /** Returns the strategy's pending timers (name and time), earliest first. */
+  pendingTimers(): readonly { readonly name: string; readonly atMs: number }[] {
+    return this.clock
+      .pendingTimers()
+      .filter((t) => t.name.startsWith(TIMER_PREFIX))
+      .map((t) => ({ name: t.name.slice(TIMER_PREFIX.length), atMs: t.atMs }));
+  }
+
+  /** Moves the clock to `ms`, firing due timers. */
+  advanceTo(ms: number): void {
+    this.clock.advanceTo(ms);
+  }
+
+  /**
+   * Moves the clock to the bar's close (start + interval) if it is not there yet, stores the bar, and delivers it
+   * when the strategy subscribed to its instrument and interval; returns whether it was delivered.
+   */
+  feedBar(bar: Bar): boolean {
+    const end = bar.start + intervalMs(bar.interval);
+    if (this.clock.now() < end) this.clock.advanceTo(end);
+    const key = `${bar.instrumentId}|${bar.interval}`;
+    const history = this.#bars.get(key) ?? [];
+    history.push(bar);
+    this.#bars.set(key, history);
+    const subscribed = this.subscriptions.some(
+      (s) => s.instrumentId === bar.instrumentId && s.bars.includes(bar.interval),
+    );
+    if (subscribed) this.#strategy?.onBar?.(this, bar);
+    return subscribed;
+  }
+
+  /** Feeds the bars in order. */
+  feedBars(bars: readonly Bar[]): void {
+    for (const bar of bars) this.feedBar(bar);
+  }
+
+  /**
+   * Moves the clock to `atMs` (default now), stores a tick at `pricePaise` and delivers it when the strategy
+   * subscribed to the instrument's ticks; returns whether it was delivered.
+   */
+  feedTick(instrumentId: InstrumentId, pricePaise: number, atMs: number = this.now()): boolean {
+    if (this.clock.now() < atMs) this.clock.advanceTo(atMs);
+    const instrument = this.#instruments.get(instrumentId);
+    const tick = makeTick({
+      token: instrument?.token ?? 1,
+      tradable: instrument?.type !== 'INDEX',
+      mode: 'ltp',
+      lastPricePaise: paise(pricePaise),
+      exchangeTs: atMs,
+      tsInit: atMs,
+    });
+    this.#lastTicks.set(instrumentId, tick);
+    const subscribed = this.subscriptions.some((s) => s.instrumentId === instrumentId && s.ticks);
+    if (subscribed) this.#strategy?.onTick?.(this, { instrumentId, tick });
+    return subscribed;
+  }
+
+  /** Returns the submit recorded last; throws when there is none. */
+  lastSubmit(): RecordedSubmit {
+    const last = this.submits[this.submits.length - 1];
+    if (last === undefined) throw new Error('the strategy has submitted nothing');
+    return last;
+  }
+
+  /** Returns the order of an intent; throws when the intent has none (never submitted, or denied). */
+  order(intentId: IntentId): Order {
+    const order = this.#orders.get(intentId);
+    if (order === undefined) throw new Error(`intent ${intentId} has no order`);
+    return order;
+  }
+
+  /** The broker acknowledges the order as OPEN (OrderAccepted is delivered). */
+  accept(intentId: IntentId): void {
+    this.#venueStatus(intentId, 'OPEN', null);
+  }
+
+  /**
+   * The order fills `qty` (default all that is left) at `pricePaise`: the order, the position and the strategy
+   * (OrderAccepted when first acknowledged, OrderFilled) see it.
+   */
+  fill(intentId: IntentId, pricePaise: number, qty?: number): void {
+    const order = this.order(intentId);
+    if (order.status === 'SUBMITTED') this.accept(intentId);
+    this.#apply(intentId, {
+      type: 'fill',
+      id: this.#nextEventId(),
+      ts: this.now(),
+      venueTradeId: parseVenueTradeId(`T${++this.#eventSeq}`),
+      qty: qty ?? leavesQty(this.order(intentId)),
+      pricePaise: paise(pricePaise),
+    });
+  }
+
+  /** The risk engine denies the intent: its order disappears and OrderDenied (order null) is delivered. */
+  deny(intentId: IntentId, reason: string): void {
+    const order = this.order(intentId);
+    if (order.status !== 'SUBMITTED' || order.filledQty > 0) {
+      throw new Error(`intent ${intentId} cannot be denied in state ${order.status}`);
+    }
+    this.#orders.delete(intentId);
+    const at = this.now();
+    this.#deliver({
+      intentId,
+      order: null,
+      event: {
+        type: 'OrderDenied',
+        accountId: this.accountId,
+        intentId,
+        strategyId: this.strategyId,
+        reason,
+        tsEvent: at,
+        tsInit: at,
+      },
+    });
+  }
+
+  /** The broker rejects the order (OrderRejected is delivered). */
+  reject(intentId: IntentId, reason: string): void {
+    this.#venueStatus(intentId, 'REJECTED', reason);
+  }
+
+  /** The broker cancels what is left of the order (OrderCancelled is delivered). */
+  cancelled(intentId: IntentId, reason = 'cancelled'): void {
+    this.#venueStatus(intentId, 'CANCELLED', reason);
+  }
+
+  /**
+   * Someone other than the strategy (platform flatten, square-off, manual trade) trades `qty` of the instrument at
+   * `pricePaise`: only the position changes; no order update reaches the strategy.
+   */
+  externalFill(instrumentId: InstrumentId, side: 'BUY' | 'SELL', qty: number, pricePaise: number): void {
+    this.#applyFillToPosition(instrumentId, 'MIS', side, qty, paise(pricePaise));
+  }
+
+  /** Closes the MIS position at `pricePaise` as the platform's square-off would (see externalFill). */
+  flattenExternally(instrumentId: InstrumentId, pricePaise: number, product: Product = 'MIS'): void {
+    const net = this.#position(instrumentId, product).netQty;
+    if (net === 0) return;
+    this.#applyFillToPosition(
+      instrumentId,
+      product,
+      net > 0 ? 'SELL' : 'BUY',
+      Math.abs(net),
+      paise(pricePaise),
+    );
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────────────────────────────
+
+  #nextEventId(): string {
+    return `evt${++this.#eventSeq}`;
+  }
+
+  #position(instrumentId: InstrumentId, product: Product): Position {
+    return (
+      this.#positions.get(`${instrumentId}|${product}`) ??
+      flatPosition(this.accountId, instrumentId, product, this.now())
+    );
+  }
+
+  #applyFillToPosition(
+    instrumentId: InstrumentId,
+    product: Product,
+    side: 'BUY' | 'SELL',
+    qty: number,
+    pricePaise: Paise,
+  ): void {
+    const at = this.now();
+    const fill = makeFill({
+      id: this.#ids.next('fill'),
+      clientOrderId: this.#ids.next('clientOrder'),
+      venueTradeId: parseVenueTradeId(`X${++this.#eventSeq}`),
+      accountId: this.accountId,
+      instrumentId,
+      product,
+      side,
+      qty,
+      pricePaise,
+      tsEvent: at,
+      tsInit: at,
+    });
+    this.#positions.set(`${instrumentId}|${product}`, applyFill(this.#position(instrumentId, product), fill));
+  }
+
+  #venueStatus(intentId: IntentId, status: string, message: string | null): void {
+    const order = this.order(intentId);
+    this.#apply(intentId, {
+      type: 'venue-status',
+      id: this.#nextEventId(),
+      ts: this.now(),
+      status,
+      venueOrderId: order.venueOrderId ?? parseVenueOrderId(String(100000 + this.#eventSeq)),
+      filledQty: null,
+      cancelledQty: null,
+      message,
+      amendment: null,
+    });
+  }
+
+  #apply(intentId: IntentId, event: OrderEvent): void {
+    const before = this.order(intentId);
+    const after = applyOrderEvent(before, event);
+    this.#orders.set(intentId, after);
+    const at = this.now();
+    const outcomes = orderOutcomes(before, after, event, {
+      tsEvent: at,
+      tsInit: at,
+      newFillId: () => this.#ids.next('fill'),
+    });
+    for (const outcome of outcomes) {
+      if (outcome.type === 'OrderFilled') {
+        this.#positions.set(
+          `${after.instrumentId}|${after.product}`,
+          applyFill(this.#position(after.instrumentId, after.product), outcome.fill),
+        );
+      }
+    }
+    for (const event of outcomes) this.#deliver({ intentId, order: after, event });
+  }
+
+  #deliver(update: StrategyOrderUpdate): void {
+    this.updates.push(update);
+    this.#strategy?.onOrderUpdate?.(this, update);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './builders.ts';
+export * from './fake-strategy-context.ts';

@@ -205,6 +205,30 @@ export const RiskConfigSchema = Type.Object(
 /** The `[trading]` section: the account, square-off, live safeguards and the paper account. */
 export const TradingConfigSchema = Type.Object(
   {
+    mode: Type.Union([Type.Literal('paper'), Type.Literal('live')], {
+      default: 'paper',
+      description:
+        'paper: strategies trade the simulated venue on live data; live: real orders at the broker (explicit opt-in)',
+    }),
+    strategies: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1, description: 'a built-in strategy (e.g. sma-cross)' }),
+          id: Type.Optional(
+            Type.String({
+              pattern: '^str_[0-9A-Za-z]{1,40}$',
+              description: 'strategy id; default from the name',
+            }),
+          ),
+          params: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Boolean()]), {
+            default: {},
+            description: 'strategy parameters (e.g. symbol = "NSE:INFY", fast = 10)',
+          }),
+        },
+        Strict,
+      ),
+      { default: [], description: 'the strategies `kitepilot start` runs ([[trading.strategies]] tables)' },
+    ),
     account: Type.String({
       default: 'acc_default',
       pattern: '^acc_[0-9A-Za-z]{1,40}$',

@@ -212,4 +212,17 @@ describe('maskUrlPassword', () => {
     expect(problems).toMatch(/risk\.dailyLossCap/);
     expect(problems).toMatch(/trading\.squareOffCutoff/);
   });
+
+  it('reads [[trading.strategies]] tables and names an unknown key inside one', () => {
+    const cwd = dirWith(
+      '[trading]\nmode = "paper"\n[[trading.strategies]]\nname = "sma-cross"\nparams = { symbol = "NSE:INFY", fast = 10 }\n',
+    );
+    expect(loadConfig({ env: {}, cwd }).config.trading.strategies).toEqual([
+      { name: 'sma-cross', params: { symbol: 'NSE:INFY', fast: 10 } },
+    ]);
+    const bad = dirWith('[[trading.strategies]]\nname = "sma-cross"\nfast = 10\n');
+    expect(problemsOf(() => loadConfig({ env: {}, cwd: bad })).join('\n')).toMatch(
+      /unknown config key trading\.strategies\[0\]\.fast/,
+    );
+  });
 });

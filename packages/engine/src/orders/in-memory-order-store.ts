@@ -128,7 +128,10 @@ export class InMemoryOrderStore implements OrderStore {
     return this.#accountOrders(accountId).filter((o) => o.intentId === intentId);
   }
 
-  /** Reads open orders, positions, the intents of open and today's orders, unsent intents and today's fills. */
+  /**
+   * Reads open orders, positions, the intents of open and today's orders, today's intents that have neither an order
+   * nor a denial, and today's fills (by tsEvent).
+   */
   async loadState(accountId: AccountId, dayStartMs: number, dayEndMs: number): Promise<RecoveredState> {
     const orders = this.#accountOrders(accountId);
     const openOrders = orders.filter((o) => !isTerminalStatus(o.status));
@@ -139,7 +142,14 @@ export class InMemoryOrderStore implements OrderStore {
       }
     }
     const withOrder = new Set(orders.map((o) => o.intentId));
-    const accountIntents = [...this.#intents.values()].filter((i) => i.accountId === accountId);
+    const denied = new Set(
+      this.#decisions
+        .filter((d) => d.accountId === accountId && d.decision === 'deny')
+        .map((d) => d.intentId),
+    );
+    const accountIntents = [...this.#intents.values()]
+      .filter((i) => i.accountId === accountId)
+      .sort((a, b) => a.tsEvent - b.tsEvent);
     const fillsToday = [...this.#fills.values()]
       .filter((f) => f.accountId === accountId && f.tsEvent >= dayStartMs && f.tsEvent < dayEndMs)
       .sort((a, b) => a.tsEvent - b.tsEvent);
@@ -147,7 +157,10 @@ export class InMemoryOrderStore implements OrderStore {
       openOrders,
       positions: [...this.#positions.values()].filter((p) => p.accountId === accountId),
       intents: accountIntents.filter((i) => intentIds.has(i.id)),
-      intentsWithoutOrder: accountIntents.filter((i) => !withOrder.has(i.id)),
+      // A denied intent never gets an order by design: it is not an abandoned one.
+      intentsWithoutOrder: accountIntents.filter(
+        (i) => !withOrder.has(i.id) && !denied.has(i.id) && i.tsEvent >= dayStartMs && i.tsEvent < dayEndMs,
+      ),
       fillsToday,
     };
   }

@@ -4,3 +4,4 @@ export * from './status.ts';
 export * from './market-data.ts';
 export * from './watchlist.ts';
 export * from './backfill.ts';
+export * from './trading.ts';

@@ -4,3 +4,4 @@ export * from './http/index.ts';
 export * from './auth/index.ts';
 export * from './postback/index.ts';
 export * from './ws/index.ts';
+export * from './execution/index.ts';

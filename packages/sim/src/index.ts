@@ -1,1 +1,11 @@
-export {};
+export * from './sim-fill-options.ts';
+export * from './latency-model.ts';
+export * from './matching/match-types.ts';
+export * from './matching/price-grid.ts';
+export * from './matching/match-aggressive.ts';
+export * from './matching/match-resting.ts';
+export * from './matching/match-bar.ts';
+export * from './ohlc-path-fill-model.ts';
+export * from './next-bar-open-fill-model.ts';
+export * from './sim-order-checks.ts';
+export * from './sim-execution-client.ts';

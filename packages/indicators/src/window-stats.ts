@@ -5,7 +5,8 @@
 // - Once a non-integer enters, the sums become Neumaier-compensated floats (Σx and Σi·x as they are; Σx and Σx²
 //   also about a shift near the window mean, which keeps the variance free of cancellation), and the window is
 //   summed again from scratch every `period` pushes (amortised O(1)), so rounding errors never accumulate. The
-//   first re-sum that finds only integers in the window switches back to exact integer sums.
+//   first re-sum that finds only integers in the window switches back to exact integer sums. A re-sum also happens
+//   when the window's level moves so far from the shift that the variance would lose precision to cancellation.
 
 import { CompensatedSum } from './compensated-sum.ts';
 import { ExactInt, exactDeviation, exactScatter } from './exact-int.ts';
@@ -126,6 +127,7 @@ export class WindowStats {
       const deviation = x - this.#shift;
       this.#shiftedSum.add(deviation);
       this.#shiftedSquares.add(deviation * deviation);
+      if (this.#shiftIsStale()) this.#resumFloat();
     }
   }
 
@@ -187,6 +189,19 @@ export class WindowStats {
     this.#shift = 0;
     this.#shiftedSum.reset();
     this.#shiftedSquares.reset();
+  }
+
+  /**
+   * Tells whether the window mean has moved so far from the shift (more than 4 standard deviations, and beyond
+   * the rounding noise of the shift) that Σ(x−K)² − (Σ(x−K))²/n would lose more than about 4 bits. Only a level
+   * change large against the window's own spread does that, so the extra re-sums stay rare.
+   */
+  #shiftIsStale(): boolean {
+    const n = this.#size;
+    const offset = this.#shiftedSum.value / n;
+    const offsetSquared = offset * offset;
+    const variance = this.#shiftedSquares.value / n - offsetSquared;
+    return offsetSquared > 16 * variance && Math.abs(offset) > 16 * Number.EPSILON * Math.abs(this.#shift);
   }
 
   #scatter(): number {

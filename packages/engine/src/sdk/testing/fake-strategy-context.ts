@@ -208,7 +208,7 @@ export class FakeStrategyContext implements StrategyContext {
 
   /**
    * Records the intent and, like the kernel, builds it with makeIntent (a bad request throws); its order is
-   * created at once in SUBMITTED, waiting for the test to accept, fill, deny, reject or cancel it.
+   * created at once in SUBMITTED with a venue order id, waiting for the test to accept, fill, deny, reject or cancel it.
    */
   submit(request: IntentRequest): IntentId {
     const at = this.now();
@@ -238,7 +238,12 @@ export class FakeStrategyContext implements StrategyContext {
     });
     this.#orders.set(
       intent.id,
-      applyOrderEvent(order, { type: 'submit', id: this.#nextEventId(), ts: at, venueOrderId: null }),
+      applyOrderEvent(order, {
+        type: 'submit',
+        id: this.#nextEventId(),
+        ts: at,
+        venueOrderId: parseVenueOrderId(String(100_000 + this.#eventSeq)),
+      }),
     );
     this.submits.push({ intentId: intent.id, at, request });
     return intent.id;
@@ -472,7 +477,7 @@ export class FakeStrategyContext implements StrategyContext {
       id: this.#nextEventId(),
       ts: this.now(),
       status,
-      venueOrderId: order.venueOrderId ?? parseVenueOrderId(String(100000 + this.#eventSeq)),
+      venueOrderId: order.venueOrderId,
       filledQty: null,
       cancelledQty: null,
       message,

@@ -13,6 +13,7 @@ export interface AtrBar {
  * smooth as atr = (atr·(period−1) + tr)/period.
  */
 export class Atr {
+  readonly #name: string;
   /** Smoothing period. */
   readonly period: number;
   #previousClose: number | null = null;
@@ -23,14 +24,14 @@ export class Atr {
   /** Creates an ATR with the given period (a positive integer, default 14). */
   constructor(period = 14) {
     this.period = requirePeriod('Atr period', period);
+    this.#name = `Atr(${period})`;
   }
 
   /** Adds a bar and returns the new ATR, or null until `period` bars have been seen. */
   update(bar: AtrBar): number | null {
-    const what = `Atr(${this.period})`;
-    const high = requireFinite(`${what} high`, bar.high);
-    const low = requireFinite(`${what} low`, bar.low);
-    const close = requireFinite(`${what} close`, bar.close);
+    const high = requireFinite(bar.high, this.#name, 'high');
+    const low = requireFinite(bar.low, this.#name, 'low');
+    const close = requireFinite(bar.close, this.#name, 'close');
     const previousClose = this.#previousClose;
     const trueRange =
       previousClose === null

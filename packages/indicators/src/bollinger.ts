@@ -11,6 +11,7 @@ export interface BollingerBands {
 
 /** Bollinger bands over the last `period` values with width `k` population standard deviations. */
 export class Bollinger {
+  readonly #name: string;
   /** Window length. */
   readonly period: number;
   /** Band width in standard deviations. */
@@ -25,12 +26,13 @@ export class Bollinger {
     if (!Number.isFinite(k) || k <= 0)
       throw new RangeError(`Bollinger k must be a finite number > 0, got ${k}`);
     this.k = k;
+    this.#name = `Bollinger(${period}, ${k})`;
     this.#window = new WindowStats(period, { squares: true });
   }
 
   /** Adds a value and returns the bands, or null until `period` values have been seen. */
   update(x: number): BollingerBands | null {
-    requireFinite(`Bollinger(${this.period}, ${this.k}) input`, x);
+    requireFinite(x, this.#name, 'input');
     this.#window.push(x);
     this.#count += 1;
     if (!this.#window.full) return this.#value;

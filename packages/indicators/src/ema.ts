@@ -5,6 +5,7 @@ import { requireFinite, requirePeriod } from './validate.ts';
  * (summed left to right) and then updated as ema + alpha·(x − ema).
  */
 export class Ema {
+  readonly #name: string;
   /** Smoothing period. */
   readonly period: number;
   /** Smoothing factor 2/(period+1). */
@@ -16,12 +17,13 @@ export class Ema {
   /** Creates an EMA with the given period (a positive integer). */
   constructor(period: number) {
     this.period = requirePeriod('Ema period', period);
+    this.#name = `Ema(${period})`;
     this.alpha = 2 / (period + 1);
   }
 
   /** Adds a value and returns the new average, or null until `period` values have been seen. */
   update(x: number): number | null {
-    requireFinite(`Ema(${this.period}) input`, x);
+    requireFinite(x, this.#name, 'input');
     this.#count += 1;
     if (this.#value === null) {
       this.#seedSum += x;

@@ -13,6 +13,7 @@ export interface MacdValue {
  * once the slow EMA is seeded and feeds the signal EMA, so the first reading comes after slow + signal − 1 values.
  */
 export class Macd {
+  readonly #name: string;
   /** Fast EMA period. */
   readonly fast: number;
   /** Slow EMA period. */
@@ -34,11 +35,12 @@ export class Macd {
     this.#fast = new Ema(fast);
     this.#slow = new Ema(slow);
     this.#signal = new Ema(signal);
+    this.#name = `Macd(${fast}, ${slow}, ${signal})`;
   }
 
   /** Adds a value and returns the reading, or null until the signal EMA is seeded. */
   update(x: number): MacdValue | null {
-    requireFinite(`Macd(${this.fast}, ${this.slow}, ${this.signal}) input`, x);
+    requireFinite(x, this.#name, 'input');
     this.#count += 1;
     const fast = this.#fast.update(x);
     const slow = this.#slow.update(x);

@@ -3,7 +3,7 @@ import { WindowStats } from './window-stats.ts';
 
 /** Returns a per-period volatility scaled to a year: vol · √periodsPerYear. */
 export function annualise(vol: number, periodsPerYear: number): number {
-  requireFinite('annualise vol', vol);
+  requireFinite(vol, 'annualise', 'vol');
   if (!Number.isFinite(periodsPerYear) || periodsPerYear <= 0) {
     throw new RangeError(`annualise periodsPerYear must be a finite number > 0, got ${periodsPerYear}`);
   }
@@ -15,6 +15,7 @@ export function annualise(vol: number, periodsPerYear: number): number {
  * log1p((pₜ − pₜ₋₁)/pₜ₋₁) so that small returns keep their precision; needs period+1 prices.
  */
 export class RollingVolatility {
+  readonly #name: string;
   /** Number of returns in the window. */
   readonly period: number;
   readonly #returns: WindowStats;
@@ -31,12 +32,13 @@ export class RollingVolatility {
   constructor(period: number) {
     this.period = requirePeriod('RollingVolatility period', period);
     this.#returns = new WindowStats(period, { squares: true });
+    this.#name = `RollingVolatility(${period})`;
   }
 
   /** Adds a price (> 0) and returns the volatility per period, or null until period+1 prices have been seen. */
   update(price: number): number | null {
-    requireFinite(`RollingVolatility(${this.period}) price`, price);
-    if (price <= 0) throw new RangeError(`RollingVolatility(${this.period}) price must be > 0, got ${price}`);
+    requireFinite(price, this.#name, 'price');
+    if (price <= 0) throw new RangeError(`${this.#name} price must be > 0, got ${price}`);
     this.#count += 1;
     const previous = this.#previous;
     this.#previous = price;

@@ -3,6 +3,7 @@ import { WindowStats } from './window-stats.ts';
 
 /** Rolling z-score: (x − mean) / population stdDev over the last `period` values including x; 0 when flat. */
 export class RollingZScore {
+  readonly #name: string;
   /** Window length. */
   readonly period: number;
   readonly #window: WindowStats;
@@ -12,12 +13,13 @@ export class RollingZScore {
   /** Creates a z-score over `period` values (a positive integer). */
   constructor(period: number) {
     this.period = requirePeriod('RollingZScore period', period);
+    this.#name = `RollingZScore(${period})`;
     this.#window = new WindowStats(period, { squares: true });
   }
 
   /** Adds a value and returns its z-score, or null until `period` values have been seen. */
   update(x: number): number | null {
-    requireFinite(`RollingZScore(${this.period}) input`, x);
+    requireFinite(x, this.#name, 'input');
     this.#window.push(x);
     this.#count += 1;
     this.#value = this.#window.full ? this.#window.zScore(x) : null;

@@ -5,6 +5,7 @@ import { requireFinite, requirePeriod } from './validate.ts';
  * closes), later ones smooth as avg = (avg·(period−1) + change)/period; 100 when there are no losses.
  */
 export class Rsi {
+  readonly #name: string;
   /** Smoothing period. */
   readonly period: number;
   #previous: number | null = null;
@@ -17,11 +18,12 @@ export class Rsi {
   /** Creates an RSI with the given period (a positive integer, default 14). */
   constructor(period = 14) {
     this.period = requirePeriod('Rsi period', period);
+    this.#name = `Rsi(${period})`;
   }
 
   /** Adds a close and returns the new RSI in [0, 100], or null until period+1 closes have been seen. */
   update(close: number): number | null {
-    requireFinite(`Rsi(${this.period}) close`, close);
+    requireFinite(close, this.#name, 'close');
     this.#count += 1;
     const previous = this.#previous;
     this.#previous = close;

@@ -19,8 +19,8 @@ export class SessionVwap {
 
   /** Adds a trade or bar (price, volume ≥ 0) of `session`; returns the session VWAP, null while Σ volume is 0. */
   update(price: number, volume: number, session: string | number): number | null {
-    requireFinite('SessionVwap price', price);
-    requireFinite('SessionVwap volume', volume);
+    requireFinite(price, 'SessionVwap', 'price');
+    requireFinite(volume, 'SessionVwap', 'volume');
     if (volume < 0) throw new RangeError(`SessionVwap volume must not be negative, got ${volume}`);
     if (typeof session === 'number' && !Number.isFinite(session)) {
       throw new RangeError(`SessionVwap session must be a string or a finite number, got ${session}`);

@@ -3,6 +3,7 @@ import { WindowStats } from './window-stats.ts';
 
 /** Simple moving average of the last `period` values; exact (one division of the exact sum) for integer inputs. */
 export class Sma {
+  readonly #name: string;
   /** Window length. */
   readonly period: number;
   readonly #window: WindowStats;
@@ -12,12 +13,13 @@ export class Sma {
   /** Creates an SMA over `period` values (a positive integer). */
   constructor(period: number) {
     this.period = requirePeriod('Sma period', period);
+    this.#name = `Sma(${period})`;
     this.#window = new WindowStats(period);
   }
 
   /** Adds a value and returns the new average, or null until `period` values have been seen. */
   update(x: number): number | null {
-    requireFinite(`Sma(${this.period}) input`, x);
+    requireFinite(x, this.#name, 'input');
     this.#count += 1;
     this.#window.push(x);
     this.#value = this.#window.full ? this.#window.mean() : null;

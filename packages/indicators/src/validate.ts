@@ -8,10 +8,13 @@ export function requirePeriod(what: string, value: number): number {
   return value;
 }
 
-/** Throws a RangeError unless `value` is a finite number; `what` names the input (e.g. `Sma(20) input`). */
-export function requireFinite(what: string, value: number): number {
+/**
+ * Throws a RangeError unless `value` is a finite number; `owner` and `what` name it (`Sma(20)`, `input`). The
+ * message is built only on failure: this runs on every update.
+ */
+export function requireFinite(value: number, owner: string, what: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new RangeError(`${what} must be a finite number, got ${String(value)}`);
+    throw new RangeError(`${owner} ${what} must be a finite number, got ${String(value)}`);
   }
   return value;
 }

@@ -3,6 +3,7 @@ import { WindowStats } from './window-stats.ts';
 
 /** Weighted moving average, weights 1..period with the newest heaviest; exact for integer inputs. */
 export class Wma {
+  readonly #name: string;
   /** Window length. */
   readonly period: number;
   readonly #window: WindowStats;
@@ -12,12 +13,13 @@ export class Wma {
   /** Creates a WMA over `period` values (a positive integer). */
   constructor(period: number) {
     this.period = requirePeriod('Wma period', period);
+    this.#name = `Wma(${period})`;
     this.#window = new WindowStats(period, { weighted: true });
   }
 
   /** Adds a value and returns Σ i·x_i / Σ i, or null until `period` values have been seen. */
   update(x: number): number | null {
-    requireFinite(`Wma(${this.period}) input`, x);
+    requireFinite(x, this.#name, 'input');
     this.#count += 1;
     this.#window.push(x);
     this.#value = this.#window.full ? this.#window.weightedMean() : null;

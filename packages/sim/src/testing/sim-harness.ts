@@ -60,6 +60,8 @@ export interface HarnessOptions {
   readonly fill?: SimFillOptions;
   readonly instruments?: readonly Instrument[];
   readonly seed?: number;
+  /** Called with each report and the order as it was before the report was applied. */
+  readonly onReport?: (report: OrderUpdateReceived, before: Order) => void;
 }
 
 /** Returns a harness around a fresh SimExecutionClient (RELIANCE.NSE, tick ₹0.10, lot 1, by default). */
@@ -86,6 +88,7 @@ export function simHarness(options: HarnessOptions = {}) {
     const order = orders.get(report.clientOrderId);
     if (order === undefined) throw new InvariantError(`report for unknown order ${report.clientOrderId}`);
     reports.push(report);
+    options.onReport?.(report, order);
     orders.set(report.clientOrderId, applyOrderEvent(order, report.update));
   });
   const get = (id: ClientOrderId): Order => {

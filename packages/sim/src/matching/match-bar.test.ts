@@ -1,0 +1,114 @@
+import { BUILDER_TS, instrumentId, makeBar, paise, type Bar } from '@kitepilot/core';
+import { describe, expect, it } from 'vitest';
+import { matchOnBar, ohlcPath, type BarOrder } from './match-bar.ts';
+
+const GRID = { tickSizePaise: paise(5), lotSize: 1 };
+const OPTS = { slippageTicks: 0, limitFillRule: 'through', volumeParticipation: null } as const;
+
+function bar(o: number, h: number, l: number, c: number, volume = 1000): Bar {
+  return makeBar({
+    instrumentId: instrumentId('RELIANCE', 'NSE'),
+    interval: '1m',
+    start: BUILDER_TS,
+    openPaise: paise(o),
+    highPaise: paise(h),
+    lowPaise: paise(l),
+    closePaise: paise(c),
+    volume,
+    oi: null,
+    origin: 'historical',
+  });
+}
+
+function order(fields: Partial<BarOrder>): BarOrder {
+  return {
+    side: 'BUY',
+    orderType: 'LIMIT',
+    qty: 10,
+    limitPricePaise: null,
+    triggerPricePaise: null,
+    triggered: false,
+    ...fields,
+  };
+}
+
+describe('matchOnBar', () => {
+  it('walks the adverse path for each side', () => {
+    const b = bar(100, 110, 90, 105);
+    expect(ohlcPath('BUY', b)).toEqual([100, 110, 90, 105]);
+    expect(ohlcPath('SELL', b)).toEqual([100, 90, 110, 105]);
+  });
+
+  it('fills a MARKET order at the open plus slippage', () => {
+    const m = matchOnBar(order({ orderType: 'MARKET' }), bar(100, 110, 90, 105), GRID, {
+      ...OPTS,
+      slippageTicks: 2,
+    });
+    expect(m.fills).toEqual([{ qty: 10, pricePaise: 110, level: null }]);
+    expect(m.step).toBe(0);
+  });
+
+  it('fills a resting limit at its price when the path goes through it, at the step it does', () => {
+    const m = matchOnBar(order({ limitPricePaise: paise(95) }), bar(100, 110, 90, 105), GRID, OPTS);
+    expect(m.fills).toEqual([{ qty: 10, pricePaise: 95, level: null }]);
+    expect(m.step).toBe(2);
+    expect(
+      matchOnBar(order({ limitPricePaise: paise(90) }), bar(100, 110, 90, 105), GRID, OPTS).fills,
+    ).toEqual([]);
+    expect(
+      matchOnBar(order({ limitPricePaise: paise(90) }), bar(100, 110, 90, 105), GRID, {
+        ...OPTS,
+        limitFillRule: 'touch',
+      }).fills,
+    ).toHaveLength(1);
+  });
+
+  it('fills a limit at its own price when the bar opens through it', () => {
+    const m = matchOnBar(
+      order({ side: 'SELL', limitPricePaise: paise(95) }),
+      bar(100, 110, 90, 105),
+      GRID,
+      OPTS,
+    );
+    expect(m.fills).toEqual([{ qty: 10, pricePaise: 95, level: null }]);
+    expect(m.step).toBe(0);
+  });
+
+  it('triggers a stop at its trigger on the way, or at the open on a gap', () => {
+    const sellStop = order({ side: 'SELL', orderType: 'SL-M', triggerPricePaise: paise(95) });
+    const inBar = matchOnBar(sellStop, bar(100, 110, 90, 105), GRID, OPTS);
+    expect([inBar.triggered, inBar.step, inBar.fills]).toEqual([
+      true,
+      1,
+      [{ qty: 10, pricePaise: 95, level: null }],
+    ]);
+    const gap = matchOnBar(sellStop, bar(90, 100, 85, 95), GRID, OPTS);
+    expect([gap.triggered, gap.step, gap.fills[0]?.pricePaise]).toEqual([true, 0, 90]);
+    expect(matchOnBar(sellStop, bar(100, 110, 96, 105), GRID, OPTS)).toMatchObject({
+      triggered: false,
+      fills: [],
+    });
+  });
+
+  it('rests a triggered SL that gapped past its limit and fills it later in the bar at the limit', () => {
+    const sl = order({ orderType: 'SL', triggerPricePaise: paise(100), limitPricePaise: paise(102) });
+    const m = matchOnBar(sl, bar(105, 110, 101, 104), GRID, OPTS);
+    expect([m.triggered, m.step, m.fills]).toEqual([true, 0, [{ qty: 10, pricePaise: 102, level: null }]]);
+    const none = matchOnBar(sl, bar(105, 110, 103, 104), GRID, OPTS);
+    expect([none.triggered, none.fills]).toEqual([true, []]);
+  });
+
+  it('fills an SL triggered inside the bar at the trigger', () => {
+    const sl = order({ orderType: 'SL', triggerPricePaise: paise(100), limitPricePaise: paise(102) });
+    const m = matchOnBar(sl, bar(98, 110, 95, 104), GRID, OPTS);
+    expect(m.fills).toEqual([{ qty: 10, pricePaise: 100, level: null }]);
+  });
+
+  it('caps the quantity at volumeParticipation × the bar volume', () => {
+    const m = matchOnBar(order({ orderType: 'MARKET' }), bar(100, 110, 90, 105, 8), GRID, {
+      ...OPTS,
+      volumeParticipation: 0.5,
+    });
+    expect(m.fills[0]?.qty).toBe(4);
+  });
+});

@@ -36,7 +36,8 @@ import type { Bus, KernelTopics, Topic } from '../kernel/topics.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import type { MonitorAction, RiskEngine, RiskSnapshot } from '../risk/risk-types.ts';
 import { InMemoryOrderStore } from './in-memory-order-store.ts';
-import { OrderManager, type OrderManagerOptions } from './order-manager.ts';
+import { OrderManager } from './order-manager.ts';
+import type { OrderManagerOptions } from './order-manager-options.ts';
 import type { TradingTimers } from './trading-core.ts';
 
 /** The account of every test. */

@@ -8,3 +8,5 @@ export * from './risk/risk-types.ts';
 export * from './orders/order-store.ts';
 export * from './orders/trading-core.ts';
 export * from './sdk/testing/index.ts';
+export * from './orders/index.ts';
+export * from './portfolio/index.ts';

@@ -2,29 +2,18 @@
 // core's order state machine, so that accept/fill/reject/cancel produce the same lifecycle events (orderOutcomes)
 // the kernel delivers. Everything the strategy asks for is recorded for assertions.
 import {
-  applyFill,
-  applyOrderEvent,
-  averageOpenPricePaise,
-  flatPosition,
   intervalMs,
   isTerminalStatus,
-  leavesQty,
-  makeFill,
   makeIntent,
-  makeOrder,
   makeTick,
   noopLogger,
   NseCalendar,
-  orderOutcomes,
   paise,
   parseAccountId,
   parseRunId,
   parseStrategyId,
-  parseVenueOrderId,
-  parseVenueTradeId,
   SequentialIdGenerator,
   TestClock,
-  unrealisedPnlPaise,
   type AccountId,
   type Bar,
   type BarInterval,
@@ -34,9 +23,6 @@ import {
   type IntentId,
   type Logger,
   type Order,
-  type OrderEvent,
-  type Paise,
-  type Position,
   type Product,
   type RunId,
   type SignalId,
@@ -53,6 +39,7 @@ import type {
   StrategyOrderUpdate,
 } from '../strategy.ts';
 import { istMs } from './builders.ts';
+import { FakeAccount } from './fake-account.ts';
 
 /** A signal the strategy recorded. */
 export interface RecordedSignal {
@@ -126,12 +113,10 @@ export class FakeStrategyContext implements StrategyContext {
 
   readonly #ids: IdGenerator;
   readonly #instruments = new Map<InstrumentId, Instrument>();
-  readonly #orders = new Map<IntentId, Order>();
-  readonly #positions = new Map<string, Position>();
+  readonly #account: FakeAccount;
   readonly #lastTicks = new Map<InstrumentId, Tick>();
   readonly #bars = new Map<string, Bar[]>();
   #strategy: Strategy | null = null;
-  #eventSeq = 0;
 
   /** Creates a context; call start(strategy) to attach a strategy and run its onStart. */
   constructor(options: FakeStrategyContextOptions = {}) {
@@ -143,6 +128,7 @@ export class FakeStrategyContext implements StrategyContext {
     this.runId = options.runId ?? parseRunId('run_test');
     this.accountId = options.accountId ?? parseAccountId('acc_test');
     for (const instrument of options.instruments ?? []) this.#instruments.set(instrument.id, instrument);
+    this.#account = new FakeAccount(this.accountId, this.#ids, () => this.clock.now());
   }
 
   // ── StrategyContext ────────────────────────────────────────────────────────────────────────────────
@@ -178,25 +164,15 @@ export class FakeStrategyContext implements StrategyContext {
     return count === undefined ? [...all] : all.slice(Math.max(0, all.length - count));
   }
 
-  /** Returns the fake account's position (fills and setPosition change it). */
+  /** Returns the fake account's position (fills and externalFill change it). */
   position(instrumentId: InstrumentId, product: Product = 'MIS'): PositionView {
-    const p = this.#position(instrumentId, product);
     const last = this.#lastTicks.get(instrumentId)?.lastPricePaise ?? null;
-    return {
-      instrumentId,
-      product,
-      netQty: p.netQty,
-      averagePricePaise: averageOpenPricePaise(p),
-      realisedPnlPaise: p.realisedPnlPaise,
-      unrealisedPnlPaise: p.netQty === 0 || last === null ? null : unrealisedPnlPaise(p, last),
-    };
+    return this.#account.positionView(instrumentId, product, last);
   }
 
   /** Returns the strategy's orders that are not terminal, oldest first. */
   openOrders(instrumentId?: InstrumentId): readonly Order[] {
-    return [...this.#orders.values()].filter(
-      (o) => !isTerminalStatus(o.status) && (instrumentId === undefined || o.instrumentId === instrumentId),
-    );
+    return this.#account.openOrders(instrumentId);
   }
 
   /** Records the signal and returns a new id. */
@@ -231,20 +207,7 @@ export class FakeStrategyContext implements StrategyContext {
       tsEvent: at,
       tsInit: at,
     });
-    const order = makeOrder(intent, {
-      clientOrderId: this.#ids.next('clientOrder'),
-      variety: 'regular',
-      createdAt: at,
-    });
-    this.#orders.set(
-      intent.id,
-      applyOrderEvent(order, {
-        type: 'submit',
-        id: this.#nextEventId(),
-        ts: at,
-        venueOrderId: parseVenueOrderId(String(100_000 + this.#eventSeq)),
-      }),
-    );
+    this.#account.submit(intent);
     this.submits.push({ intentId: intent.id, at, request });
     return intent.id;
   }
@@ -257,10 +220,9 @@ export class FakeStrategyContext implements StrategyContext {
   /** Records the cancellation and moves the order to PENDING_CANCEL; confirm it with cancelled(). */
   cancel(intentId: IntentId, reason: string): void {
     this.cancels.push({ intentId, at: this.now(), reason });
-    const order = this.#orders.get(intentId);
-    if (order !== undefined && !isTerminalStatus(order.status)) {
-      this.#apply(intentId, { type: 'cancel-request', id: this.#nextEventId(), ts: this.now() });
-    }
+    const order = this.#account.find(intentId);
+    if (order !== undefined && !isTerminalStatus(order.status))
+      this.#deliver(this.#account.requestCancel(intentId));
   }
 
   /** Sets (or replaces) the timer `name` on the TestClock; it fires the strategy's onTimer. */
@@ -352,14 +314,12 @@ export class FakeStrategyContext implements StrategyContext {
 
   /** Returns the order of an intent; throws when the intent has none (never submitted, or denied). */
   order(intentId: IntentId): Order {
-    const order = this.#orders.get(intentId);
-    if (order === undefined) throw new Error(`intent ${intentId} has no order`);
-    return order;
+    return this.#account.order(intentId);
   }
 
   /** The broker acknowledges the order as OPEN (OrderAccepted is delivered). */
   accept(intentId: IntentId): void {
-    this.#venueStatus(intentId, 'OPEN', null);
+    this.#deliver(this.#account.venueStatus(intentId, 'OPEN', null));
   }
 
   /**
@@ -367,147 +327,50 @@ export class FakeStrategyContext implements StrategyContext {
    * (OrderAccepted when first acknowledged, OrderFilled) see it.
    */
   fill(intentId: IntentId, pricePaise: number, qty?: number): void {
-    const order = this.order(intentId);
-    if (order.status === 'SUBMITTED') this.accept(intentId);
-    this.#apply(intentId, {
-      type: 'fill',
-      id: this.#nextEventId(),
-      ts: this.now(),
-      venueTradeId: parseVenueTradeId(`T${++this.#eventSeq}`),
-      qty: qty ?? leavesQty(this.order(intentId)),
-      pricePaise: paise(pricePaise),
-    });
+    if (this.order(intentId).status === 'SUBMITTED') this.accept(intentId);
+    this.#deliver(this.#account.fill(intentId, pricePaise, qty));
   }
 
   /** The risk engine denies the intent: its order disappears and OrderDenied (order null) is delivered. */
   deny(intentId: IntentId, reason: string): void {
-    const order = this.order(intentId);
-    if (order.status !== 'SUBMITTED' || order.filledQty > 0) {
-      throw new Error(`intent ${intentId} cannot be denied in state ${order.status}`);
-    }
-    this.#orders.delete(intentId);
-    const at = this.now();
-    this.#deliver({
-      intentId,
-      order: null,
-      event: {
-        type: 'OrderDenied',
-        accountId: this.accountId,
-        intentId,
-        strategyId: this.strategyId,
-        reason,
-        tsEvent: at,
-        tsInit: at,
-      },
-    });
+    this.#deliver([this.#account.deny(intentId, this.strategyId, reason)]);
   }
 
   /** The broker rejects the order (OrderRejected is delivered). */
   reject(intentId: IntentId, reason: string): void {
-    this.#venueStatus(intentId, 'REJECTED', reason);
+    this.#deliver(this.#account.venueStatus(intentId, 'REJECTED', reason));
   }
 
   /** The broker cancels what is left of the order (OrderCancelled is delivered). */
   cancelled(intentId: IntentId, reason = 'cancelled'): void {
-    this.#venueStatus(intentId, 'CANCELLED', reason);
+    this.#deliver(this.#account.venueStatus(intentId, 'CANCELLED', reason));
   }
 
   /**
    * Someone other than the strategy (platform flatten, square-off, manual trade) trades `qty` of the instrument at
    * `pricePaise`: only the position changes; no order update reaches the strategy.
    */
-  externalFill(instrumentId: InstrumentId, side: 'BUY' | 'SELL', qty: number, pricePaise: number): void {
-    this.#applyFillToPosition(instrumentId, 'MIS', side, qty, paise(pricePaise));
-  }
-
-  /** Closes the MIS position at `pricePaise` as the platform's square-off would (see externalFill). */
-  flattenExternally(instrumentId: InstrumentId, pricePaise: number, product: Product = 'MIS'): void {
-    const net = this.#position(instrumentId, product).netQty;
-    if (net === 0) return;
-    this.#applyFillToPosition(
-      instrumentId,
-      product,
-      net > 0 ? 'SELL' : 'BUY',
-      Math.abs(net),
-      paise(pricePaise),
-    );
-  }
-
-  // ── internals ──────────────────────────────────────────────────────────────────────────────────────
-
-  #nextEventId(): string {
-    return `evt${++this.#eventSeq}`;
-  }
-
-  #position(instrumentId: InstrumentId, product: Product): Position {
-    return (
-      this.#positions.get(`${instrumentId}|${product}`) ??
-      flatPosition(this.accountId, instrumentId, product, this.now())
-    );
-  }
-
-  #applyFillToPosition(
+  externalFill(
     instrumentId: InstrumentId,
-    product: Product,
     side: 'BUY' | 'SELL',
     qty: number,
-    pricePaise: Paise,
+    pricePaise: number,
+    product: Product = 'MIS',
   ): void {
-    const at = this.now();
-    const fill = makeFill({
-      id: this.#ids.next('fill'),
-      clientOrderId: this.#ids.next('clientOrder'),
-      venueTradeId: parseVenueTradeId(`X${++this.#eventSeq}`),
-      accountId: this.accountId,
-      instrumentId,
-      product,
-      side,
-      qty,
-      pricePaise,
-      tsEvent: at,
-      tsInit: at,
-    });
-    this.#positions.set(`${instrumentId}|${product}`, applyFill(this.#position(instrumentId, product), fill));
+    this.#account.externalFill(instrumentId, product, side, qty, paise(pricePaise));
   }
 
-  #venueStatus(intentId: IntentId, status: string, message: string | null): void {
-    const order = this.order(intentId);
-    this.#apply(intentId, {
-      type: 'venue-status',
-      id: this.#nextEventId(),
-      ts: this.now(),
-      status,
-      venueOrderId: order.venueOrderId,
-      filledQty: null,
-      cancelledQty: null,
-      message,
-      amendment: null,
-    });
+  /** Closes the position at `pricePaise` as the platform's square-off would (see externalFill). */
+  flattenExternally(instrumentId: InstrumentId, pricePaise: number, product: Product = 'MIS'): void {
+    const net = this.#account.netQty(instrumentId, product);
+    if (net !== 0)
+      this.externalFill(instrumentId, net > 0 ? 'SELL' : 'BUY', Math.abs(net), pricePaise, product);
   }
 
-  #apply(intentId: IntentId, event: OrderEvent): void {
-    const before = this.order(intentId);
-    const after = applyOrderEvent(before, event);
-    this.#orders.set(intentId, after);
-    const at = this.now();
-    const outcomes = orderOutcomes(before, after, event, {
-      tsEvent: at,
-      tsInit: at,
-      newFillId: () => this.#ids.next('fill'),
-    });
-    for (const outcome of outcomes) {
-      if (outcome.type === 'OrderFilled') {
-        this.#positions.set(
-          `${after.instrumentId}|${after.product}`,
-          applyFill(this.#position(after.instrumentId, after.product), outcome.fill),
-        );
-      }
+  #deliver(updates: readonly StrategyOrderUpdate[]): void {
+    for (const update of updates) {
+      this.updates.push(update);
+      this.#strategy?.onOrderUpdate?.(this, update);
     }
-    for (const event of outcomes) this.#deliver({ intentId, order: after, event });
-  }
-
-  #deliver(update: StrategyOrderUpdate): void {
-    this.updates.push(update);
-    this.#strategy?.onOrderUpdate?.(this, update);
   }
 }

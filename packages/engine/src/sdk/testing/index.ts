@@ -1,2 +1,3 @@
 export * from './builders.ts';
 export * from './fake-strategy-context.ts';
+export * from './fake-account.ts';

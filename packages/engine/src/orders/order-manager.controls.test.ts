@@ -114,6 +114,19 @@ describe('OrderManager controls', () => {
     expect(h.om.controls().killSwitch).toBe(false);
   });
 
+  it('cancels an order sent without a broker reply yet as soon as the broker acknowledges it', async () => {
+    const h = harness();
+    await h.om.submit(intent(), 'strategy');
+    const order = h.execution.submitted[0]!;
+    await h.om.handleCommand({ type: 'KillSwitch', on: true, actor: 'owner', reason: 'panic' });
+    expect(h.execution.cancelled).toHaveLength(0);
+    await h.om.onExecutionReport(report(order, kite('3201').submit()));
+    expect(h.execution.cancelled.map((c) => c.order.clientOrderId)).toEqual([order.clientOrderId]);
+    expect(h.execution.cancelled[0]?.command.reason).toBe('kill switch: panic');
+    await h.om.onExecutionReport(report(order, kite('3201').status('OPEN')));
+    expect(h.execution.cancelled).toHaveLength(1);
+  });
+
   it('halt and resume are persisted for the IST day and reach the risk snapshot', async () => {
     const h = harness();
     await h.om.handleCommand({

@@ -4,6 +4,7 @@
 import {
   CalendarRangeError,
   InvariantError,
+  isTerminalStatus,
   istDate,
   makeIntent,
   makeOrder,
@@ -83,6 +84,8 @@ export class OrderManager implements TradingCore {
   #held: ClientOrderId[] = [];
   #awaitingReconciliation: readonly ClientOrderId[] = [];
   #lossCapDay: string | null = null;
+  /** Cancellations asked for while an order had no broker reply yet, by client order id. */
+  readonly #cancelOnAck = new Map<ClientOrderId, string>();
 
   /** Creates the order manager of one account; call recover() before the kernel starts. */
   constructor(options: OrderManagerOptions) {
@@ -334,9 +337,11 @@ export class OrderManager implements TradingCore {
     if (order.status === 'INITIALIZED') {
       const held = this.#held.indexOf(order.clientOrderId);
       if (held < 0) {
-        // Handed to the broker without a reply yet (or before a restart): its reply or reconciliation settles it.
-        const message = `order ${order.clientOrderId} was sent and has no broker reply yet; cancel it once it is acknowledged`;
-        return this.#refuse('cancel-refused', message, order);
+        // Sent without a broker reply yet: the cancellation goes out once the broker has acknowledged the order.
+        this.#cancelOnAck.set(order.clientOrderId, reason);
+        const message = `order ${order.clientOrderId} has no broker reply yet: it is cancelled once acknowledged`;
+        this.#log.info({ clientOrderId: order.clientOrderId }, message);
+        return;
       }
       this.#held.splice(held, 1);
       const event: OrderEvent = {
@@ -358,6 +363,15 @@ export class OrderManager implements TradingCore {
     );
   }
 
+  async #cancelAcknowledged(): Promise<void> {
+    for (const [id, reason] of this.#cancelOnAck) {
+      const order = this.#book.get(id);
+      if (order !== null && order.status === 'INITIALIZED') continue;
+      this.#cancelOnAck.delete(id);
+      if (order !== null && !isTerminalStatus(order.status)) await this.#cancelOrder(order, reason);
+    }
+  }
+
   /** Applies one of our own requests; returns the order after it, or null when the state machine refused it. */
   async #applyRequest(order: Order, event: OrderEvent, refusedCode: string): Promise<Order | null> {
     const outcome: ApplyOutcome = await this.#applier.apply(order, event, event.ts, 'rest', refusedCode);
@@ -374,7 +388,8 @@ export class OrderManager implements TradingCore {
   async onExecutionReport(report: ExecutionReport): Promise<void> {
     switch (report.type) {
       case 'OrderUpdateReceived':
-        return this.#applier.onOrderUpdate(report);
+        await this.#applier.onOrderUpdate(report);
+        return this.#cancelAcknowledged();
       case 'BrokerDisconnected':
         return this.#alert(
           'warning',

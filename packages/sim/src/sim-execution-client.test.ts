@@ -371,7 +371,7 @@ describe('SimExecutionClient', () => {
       const o = h.order(id);
       expect([o.status, o.limitPricePaise]).toEqual(['OPEN', 150250]);
       expect(o.statusMessage).toBe(
-        'Maximum allowed order modifications (25) exceeded for order 250000000000001.',
+        'modify refused: Maximum allowed order modifications (25) exceeded for order 250000000000001.',
       );
       expect(h.client.stats()).toMatchObject({ modifications: 25, rejections: 1 });
       expect(h.reports.at(-1)?.raw).toMatchObject({ status: 'error', error_type: 'InputException' });
@@ -383,7 +383,7 @@ describe('SimExecutionClient', () => {
       const id = h.submit({ limitPricePaise: paise(100_00), qty: 10 });
       h.modify(id, { qty: 5 });
       expect(h.order(id).statusMessage).toBe(
-        'Quantity 5 must exceed the filled quantity 5 of order 250000000000001.',
+        'modify refused: Quantity 5 must exceed the filled quantity 5 of order 250000000000001.',
       );
       const stop = h.submit({
         side: 'SELL',
@@ -394,7 +394,9 @@ describe('SimExecutionClient', () => {
       });
       h.modify(stop, { limitPricePaise: paise(98_00) });
       expect(h.order(stop).status).toBe('TRIGGER_PENDING');
-      expect(h.order(stop).statusMessage).toBe('A SL-M order has no price; price 98.00 cannot be set.');
+      expect(h.order(stop).statusMessage).toBe(
+        'modify refused: A SL-M order has no price; price 98.00 cannot be set.',
+      );
     });
 
     it('answers a modification or cancellation of a finished order with its final status', () => {
@@ -406,7 +408,9 @@ describe('SimExecutionClient', () => {
       const o = h.order(id);
       expect([o.status, o.qty, o.filledQty]).toEqual(['FILLED', 1, 1]);
       expect(h.updates(id)).toEqual(['submit', 'OPEN', 'fill 1@157370', 'COMPLETE', 'COMPLETE', 'COMPLETE']);
-      expect(o.statusMessage).toBe('Order 250000000000001 cannot be cancelled as it is complete.');
+      expect(o.statusMessage).toBe(
+        'cancel refused: Order 250000000000001 cannot be cancelled as it is complete.',
+      );
       expect(h.client.stats().rejections).toBe(2);
     });
   });
@@ -528,6 +532,30 @@ describe('SimExecutionClient', () => {
       expect(h.order(id).status).toBe('CANCELLED');
     });
 
+    it('keeps the terms right when a modification and a cancellation are in flight together', () => {
+      const h = simHarness({ latency: new FixedLatency(100) });
+      h.tick(157370);
+      const id = h.submit({
+        orderType: 'SL-M',
+        limitPricePaise: null,
+        triggerPricePaise: paise(158000),
+        qty: 1,
+      });
+      h.clock.advanceBy(100);
+      h.modify(id, { qty: 2 });
+      h.cancel(id);
+      h.clock.advanceBy(100);
+      expect(h.updates(id)).toEqual([
+        'submit',
+        'TRIGGER PENDING',
+        'MODIFIED',
+        'TRIGGER PENDING',
+        'CANCELLED',
+      ]);
+      const o = h.order(id);
+      expect([o.status, o.qty, o.cancelledQty]).toEqual(['CANCELLED', 2, 2]);
+    });
+
     it('draws uniform latencies deterministically from the seed', () => {
       const run = (): number[] => {
         const clock = new TestClock(BUILDER_TS);
@@ -642,6 +670,34 @@ describe('SimExecutionClient', () => {
       });
       const fill = h.reports[2]?.update;
       expect(fill).toMatchObject({ type: 'fill', venueTradeId: '10000001', qty: 2, pricePaise: 157370 });
+    });
+
+    it('lets the handler call back into the client and still delivers reports in order', () => {
+      const clock = new TestClock(BUILDER_TS);
+      const client = new SimExecutionClient({ clock, instrument: () => anInstrument() });
+      const seen: string[] = [];
+      const order = anOrder({ qty: 1, limitPricePaise: paise(157000) });
+      client.setHandler((r) => {
+        if (r.type !== 'OrderUpdateReceived') return;
+        const u = r.update;
+        seen.push(u.type === 'venue-status' ? u.status : u.type);
+        if (u.type === 'venue-status' && u.status === 'OPEN') {
+          client.cancel(
+            {
+              type: 'CancelOrder',
+              accountId: order.accountId,
+              clientOrderId: order.clientOrderId,
+              reason: 'x',
+              tsEvent: 0,
+              tsInit: 0,
+            },
+            order,
+          );
+        }
+      });
+      client.onTick(anInstrument().id, h0tick());
+      client.submit(order);
+      expect(seen).toEqual(['submit', 'OPEN', 'CANCELLED']);
     });
 
     it('throws on a submit before setHandler and on a second submit of one order', () => {

@@ -17,7 +17,6 @@ import {
   type KiteOrderStatus,
   type ModifyOrder,
   type Order,
-  type OrderAmendment,
   type OrderEvent,
   type Paise,
   type Random,
@@ -349,11 +348,7 @@ export class SimExecutionClient implements ExecutionClient {
   #status(
     sim: SimOrder,
     status: KiteOrderStatus,
-    extra: {
-      readonly message?: string;
-      readonly amendment?: OrderAmendment;
-      readonly raw?: JsonValue;
-    } = {},
+    extra: { readonly message?: string; readonly raw?: JsonValue } = {},
   ): void {
     const now = this.#clock.now();
     sim.updatedAtMs = now;
@@ -368,7 +363,13 @@ export class SimExecutionClient implements ExecutionClient {
         filledQty: sim.filledQty,
         cancelledQty: status === 'CANCELLED' ? sim.cancelledQty : null,
         message: extra.message ?? sim.statusMessage,
-        amendment: extra.amendment ?? null,
+        // Every Kite order update carries the order's current terms; sending them on every status keeps
+        // the order manager's terms right even when it ignored a MODIFIED (e.g. while PENDING_CANCEL).
+        amendment: {
+          qty: sim.qty,
+          limitPricePaise: sim.limitPricePaise,
+          triggerPricePaise: sim.triggerPricePaise,
+        },
       },
       extra.raw ?? kiteOrderJson(sim, status),
     );
@@ -577,11 +578,19 @@ export class SimExecutionClient implements ExecutionClient {
     this.#status(sim, 'CANCELLED');
   }
 
-  /** Answers a request the venue refuses: the order's current status again, carrying the refusal. */
-  #refuse(sim: SimOrder, message: string): void {
+  /**
+   * Answers a `kind` request the venue refuses, as KiteExecutionClient does: the order's current status
+   * again (which ends PENDING_MODIFY, and which PENDING_CANCEL ignores until a final status), with the
+   * message `<kind> refused: …` and a Kite error envelope as raw. A REJECTED or never-placed order gets
+   * no answer (the order manager never sends requests for those, and PENDING_MODIFY has no REJECTED cell).
+   */
+  #refuse(sim: SimOrder, kind: 'modify' | 'cancel', message: string): void {
     this.#rejectionCount += 1;
-    if (sim.state === 'failed' || sim.state === 'in-flight') return;
-    this.#status(sim, sim.state, { message, raw: kiteErrorJson(message, 'InputException') });
+    if (sim.state === 'failed' || sim.state === 'in-flight' || sim.state === 'REJECTED') return;
+    this.#status(sim, sim.state, {
+      message: `${kind} refused: ${message}`,
+      raw: kiteErrorJson(message, 'InputException'),
+    });
   }
 
   #applyCancel(sim: SimOrder): void {
@@ -589,7 +598,11 @@ export class SimExecutionClient implements ExecutionClient {
       this.#cancelRemainder(sim, null);
       return;
     }
-    this.#refuse(sim, `Order ${sim.venueOrderId} cannot be cancelled as it is ${this.#stateWord(sim)}.`);
+    this.#refuse(
+      sim,
+      'cancel',
+      `Order ${sim.venueOrderId} cannot be cancelled as it is ${this.#stateWord(sim)}.`,
+    );
   }
 
   #stateWord(sim: SimOrder): string {
@@ -599,12 +612,13 @@ export class SimExecutionClient implements ExecutionClient {
   #applyModify(sim: SimOrder, command: ModifyOrder): void {
     const id = sim.venueOrderId;
     if (!isWorking(sim)) {
-      this.#refuse(sim, `Order ${id} cannot be modified as it is ${this.#stateWord(sim)}.`);
+      this.#refuse(sim, 'modify', `Order ${id} cannot be modified as it is ${this.#stateWord(sim)}.`);
       return;
     }
     if (sim.modifications >= MAX_MODIFICATIONS) {
       this.#refuse(
         sim,
+        'modify',
         `Maximum allowed order modifications (${MAX_MODIFICATIONS}) exceeded for order ${id}.`,
       );
       return;
@@ -613,6 +627,7 @@ export class SimExecutionClient implements ExecutionClient {
     if (command.limitPricePaise !== null && sim.limitPricePaise === null) {
       this.#refuse(
         sim,
+        'modify',
         `A ${type} order has no price; price ${rupees(command.limitPricePaise)} cannot be set.`,
       );
       return;
@@ -620,6 +635,7 @@ export class SimExecutionClient implements ExecutionClient {
     if (command.triggerPricePaise !== null && sim.triggerPricePaise === null) {
       this.#refuse(
         sim,
+        'modify',
         `A ${type} order has no trigger price; trigger price ${rupees(command.triggerPricePaise)} cannot be set.`,
       );
       return;
@@ -633,6 +649,7 @@ export class SimExecutionClient implements ExecutionClient {
     if (terms.qty <= sim.filledQty) {
       this.#refuse(
         sim,
+        'modify',
         `Quantity ${terms.qty} must exceed the filled quantity ${sim.filledQty} of order ${id}.`,
       );
       return;
@@ -640,7 +657,7 @@ export class SimExecutionClient implements ExecutionClient {
     const last = this.#markets.get(sim.order.instrumentId)?.lastPricePaise ?? null;
     const problem = termsProblem(this.#instrumentOf(sim), terms, last, sim.state === 'TRIGGER PENDING');
     if (problem !== null) {
-      this.#refuse(sim, problem);
+      this.#refuse(sim, 'modify', problem);
       return;
     }
     sim.qty = terms.qty;
@@ -648,12 +665,7 @@ export class SimExecutionClient implements ExecutionClient {
     sim.triggerPricePaise = terms.triggerPricePaise;
     sim.modifications += 1;
     this.#modificationCount += 1;
-    const amendment: OrderAmendment = {
-      qty: sim.qty,
-      limitPricePaise: sim.limitPricePaise,
-      triggerPricePaise: sim.triggerPricePaise,
-    };
-    this.#status(sim, 'MODIFIED', { amendment });
+    this.#status(sim, 'MODIFIED');
     if (sim.state === 'TRIGGER PENDING') {
       this.#status(sim, 'TRIGGER PENDING');
       this.#tryTrigger(sim);

@@ -123,6 +123,7 @@ describe('TradingScheduler', () => {
 
   it('keeps trading halted with the failing check shown, retries, and resumes once every check passes', async () => {
     let sessionValid = false;
+    let profileLoaded = false;
     const { scheduler, commands, alerts, advanceTo } = setup(ist('2026-11-20', '08:55'), [
       {
         name: 'session valid',
@@ -131,7 +132,8 @@ describe('TradingScheduler', () => {
       {
         name: 'risk profile loaded',
         run: async () => {
-          throw new Error('no profile rsk_main');
+          if (!profileLoaded) throw new Error('no profile rsk_main');
+          return { ok: true, detail: 'rsk_main' };
         },
       },
     ]);
@@ -157,6 +159,10 @@ describe('TradingScheduler', () => {
       `${nine + 60_000} Halt pre-flight failed: risk profile loaded: the check threw no profile rsk_main`,
     );
     expect(commands.filter((c) => c.includes('Resume'))).toEqual([]);
+    profileLoaded = true;
+    await advanceTo(ist('2026-11-20', '09:02'));
+    expect(commands.at(-1)).toBe(`${nine + 120_000} Resume pre-flight passed`);
+    expect(scheduler.status()).toMatchObject({ passed: true, nextPreflight: null });
   });
 
   it('runs the pre-flight at once when started after 09:00 and squares off at once after the cutoff', async () => {
@@ -201,7 +207,6 @@ describe('TradingScheduler', () => {
   });
 
   it('refuses times out of order', () => {
-    expect(() => setup(0, []).scheduler).not.toThrow();
     const { kernel } = setup(0, []);
     expect(
       () =>

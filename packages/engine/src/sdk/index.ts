@@ -1,0 +1,3 @@
+export * from './parse-strategy-params.ts';
+export * from './strategy-registry.ts';
+export * from './strategy.ts';

@@ -39,6 +39,13 @@ export function timeOfDayMs(text: string): number | null {
   return (Number(m[1]) * 60 + Number(m[2])) * 60_000;
 }
 
+const DECIMAL = /^-?\d+(?:\.\d+)?$/;
+
+/** Returns a plain decimal string as its number (values straight from `--param k=v`); anything else unchanged. */
+function numeric(value: ParamValue): ParamValue {
+  return typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value.trim()) : value;
+}
+
 /** An `HH:MM` IST wall time parameter: its text and its offset from IST midnight. */
 export interface TimeParam {
   readonly text: string;
@@ -86,18 +93,20 @@ export class ParamReader {
     return value;
   }
 
-  /** Returns a finite number within the spec's bounds. */
+  /** Returns a finite number within the spec's bounds (a decimal string such as `'0.5'` is read as its number). */
   number(name: string): number {
-    const { spec, value } = this.#raw(name);
+    const { spec, value: raw } = this.#raw(name);
+    const value = numeric(raw);
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       this.fail(`parameter ${name}=${JSON.stringify(value)} is not a finite number`);
     }
     return this.#bounded(name, spec, value);
   }
 
-  /** Returns a safe integer within the spec's bounds. */
+  /** Returns a safe integer within the spec's bounds (a digit string such as `'10'` is read as its number). */
   integer(name: string): number {
-    const { spec, value } = this.#raw(name);
+    const { spec, value: raw } = this.#raw(name);
+    const value = numeric(raw);
     if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
       this.fail(`parameter ${name}=${JSON.stringify(value)} is not an integer`);
     }

@@ -323,3 +323,13 @@ describe('sma-cross with the backtest parameters (fast 10, slow 30, qty 10)', ()
     );
   });
 });
+
+describe('sma-cross parameters from the command line', () => {
+  it('reads numbers given as strings (--param fast=10 --param slow=30)', () => {
+    const strategy = definition.create({ symbol: 'NSE:RELIANCE', fast: '10', slow: '30', stopPct: '1.5' });
+    expect(strategy).toMatchObject({ config: { fast: 10, slow: 30, stopPct: 1.5 } });
+    expect(() => definition.create({ symbol: 'NSE:RELIANCE', fast: 'ten' })).toThrow(
+      'sma-cross: parameter fast="ten" is not an integer',
+    );
+  });
+});

@@ -8,4 +8,5 @@ export * from './matching/match-bar.ts';
 export * from './ohlc-path-fill-model.ts';
 export * from './next-bar-open-fill-model.ts';
 export * from './sim-order-checks.ts';
+export { MAX_MODIFICATIONS } from './sim-modify.ts';
 export * from './sim-execution-client.ts';

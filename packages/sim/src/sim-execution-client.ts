@@ -28,6 +28,8 @@ import { matchOnBar, type BarMatch } from './matching/match-bar.ts';
 import { isStopTriggered, matchRestingLimit } from './matching/match-resting.ts';
 import { resolveFillOptions, type ResolvedFillOptions, type SimFillOptions } from './sim-fill-options.ts';
 import { termsProblem, type CheckedTerms } from './sim-order-checks.ts';
+import { modifyCheck } from './sim-modify.ts';
+import { orderReport, venueStatusEvent } from './sim-reports.ts';
 import {
   isWorking,
   kiteErrorJson,
@@ -36,9 +38,6 @@ import {
   type SimOrder,
   type SimOrderState,
 } from './sim-order.ts';
-
-/** Kite's cap on modifications of one order (kite-connect.md §2.4). */
-export const MAX_MODIFICATIONS = 25;
 
 /** What SimExecutionClient needs. */
 export interface SimExecutionClientOptions {
@@ -325,19 +324,7 @@ export class SimExecutionClient implements ExecutionClient {
   }
 
   #report(sim: SimOrder, update: OrderEvent, raw: JsonValue): void {
-    const now = this.#clock.now();
-    this.#outbox.push({
-      type: 'OrderUpdateReceived',
-      accountId: sim.order.accountId,
-      clientOrderId: sim.order.clientOrderId,
-      intentId: sim.order.intentId,
-      venueOrderId: update.type === 'submit-failed' ? null : sim.venueOrderId,
-      update,
-      source: 'websocket',
-      raw,
-      tsEvent: now,
-      tsInit: now,
-    });
+    this.#outbox.push(orderReport(sim, update, raw, this.#clock.now()));
   }
 
   #eventId(sim: SimOrder): string {
@@ -352,27 +339,8 @@ export class SimExecutionClient implements ExecutionClient {
   ): void {
     const now = this.#clock.now();
     sim.updatedAtMs = now;
-    this.#report(
-      sim,
-      {
-        type: 'venue-status',
-        id: this.#eventId(sim),
-        ts: now,
-        status,
-        venueOrderId: sim.venueOrderId,
-        filledQty: sim.filledQty,
-        cancelledQty: status === 'CANCELLED' ? sim.cancelledQty : null,
-        message: extra.message ?? sim.statusMessage,
-        // Every Kite order update carries the order's current terms; sending them on every status keeps
-        // the order manager's terms right even when it ignored a MODIFIED (e.g. while PENDING_CANCEL).
-        amendment: {
-          qty: sim.qty,
-          limitPricePaise: sim.limitPricePaise,
-          triggerPricePaise: sim.triggerPricePaise,
-        },
-      },
-      extra.raw ?? kiteOrderJson(sim, status),
-    );
+    const event = venueStatusEvent(sim, status, this.#eventId(sim), now, extra.message ?? sim.statusMessage);
+    this.#report(sim, event, extra.raw ?? kiteOrderJson(sim, status));
   }
 
   #arrive(sim: SimOrder): void {
@@ -610,56 +578,21 @@ export class SimExecutionClient implements ExecutionClient {
   }
 
   #applyModify(sim: SimOrder, command: ModifyOrder): void {
-    const id = sim.venueOrderId;
     if (!isWorking(sim)) {
-      this.#refuse(sim, 'modify', `Order ${id} cannot be modified as it is ${this.#stateWord(sim)}.`);
-      return;
-    }
-    if (sim.modifications >= MAX_MODIFICATIONS) {
       this.#refuse(
         sim,
         'modify',
-        `Maximum allowed order modifications (${MAX_MODIFICATIONS}) exceeded for order ${id}.`,
-      );
-      return;
-    }
-    const type = sim.order.orderType;
-    if (command.limitPricePaise !== null && sim.limitPricePaise === null) {
-      this.#refuse(
-        sim,
-        'modify',
-        `A ${type} order has no price; price ${rupees(command.limitPricePaise)} cannot be set.`,
-      );
-      return;
-    }
-    if (command.triggerPricePaise !== null && sim.triggerPricePaise === null) {
-      this.#refuse(
-        sim,
-        'modify',
-        `A ${type} order has no trigger price; trigger price ${rupees(command.triggerPricePaise)} cannot be set.`,
-      );
-      return;
-    }
-    const terms: CheckedTerms = {
-      ...this.#terms(sim),
-      qty: command.qty ?? sim.qty,
-      limitPricePaise: command.limitPricePaise ?? sim.limitPricePaise,
-      triggerPricePaise: command.triggerPricePaise ?? sim.triggerPricePaise,
-    };
-    if (terms.qty <= sim.filledQty) {
-      this.#refuse(
-        sim,
-        'modify',
-        `Quantity ${terms.qty} must exceed the filled quantity ${sim.filledQty} of order ${id}.`,
+        `Order ${sim.venueOrderId} cannot be modified as it is ${this.#stateWord(sim)}.`,
       );
       return;
     }
     const last = this.#markets.get(sim.order.instrumentId)?.lastPricePaise ?? null;
-    const problem = termsProblem(this.#instrumentOf(sim), terms, last, sim.state === 'TRIGGER PENDING');
-    if (problem !== null) {
-      this.#refuse(sim, 'modify', problem);
+    const check = modifyCheck(sim, command, this.#instrumentOf(sim), last);
+    if (!check.ok) {
+      this.#refuse(sim, 'modify', check.reason);
       return;
     }
+    const { terms } = check;
     sim.qty = terms.qty;
     sim.limitPricePaise = terms.limitPricePaise;
     sim.triggerPricePaise = terms.triggerPricePaise;

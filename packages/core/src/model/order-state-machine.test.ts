@@ -136,6 +136,22 @@ describe('applyOrderEvent', () => {
     expect([o.filledQty, o.cancelledQty]).toEqual([25, 40]);
   });
 
+  it('applies a modification confirmed while a cancel is in flight, so fills up to the new quantity fit', () => {
+    let o = applyOrderEvents(anOrder({ qty: 65 }), [submit(), venue('OPEN')]);
+    o = applyOrderEvent(o, { type: 'modify-request', id: 'm1', ts: t() });
+    o = applyOrderEvent(o, { type: 'cancel-request', id: 'c2', ts: t() });
+    expect(o.status).toBe('PENDING_CANCEL');
+    o = applyOrderEvent(
+      o,
+      venue('MODIFIED', {
+        amendment: { qty: 130, limitPricePaise: o.limitPricePaise, triggerPricePaise: null },
+      }),
+    );
+    expect([o.status, o.qty]).toEqual(['PENDING_CANCEL', 130]);
+    o = applyOrderEvents(o, [fill(100, 2_600_000), venue('CANCELLED', { filledQty: 100, cancelledQty: 30 })]);
+    expect([o.status, o.filledQty, o.cancelledQty]).toEqual(['CANCELLED', 100, 30]);
+  });
+
   it('sizes the cancelled remainder from the venue filled quantity when cancelledQty is absent', () => {
     let o = applyOrderEvents(anOrder({ qty: 65 }), [
       submit(),

@@ -178,7 +178,9 @@ export const ORDER_TRANSITIONS: Readonly<
     'venue-trigger-pending': I,
     'venue-update': I,
     'venue-modify-pending': I,
-    'venue-modified': I,
+    // A modification confirmed while the cancel is in flight still changed the order's terms (a raised quantity
+    // may fill before the cancel lands), so its amendment is applied.
+    'venue-modified': 'PENDING_CANCEL',
     fill: 'PENDING_CANCEL',
   },
   FILLED: {

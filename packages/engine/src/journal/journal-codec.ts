@@ -1,6 +1,7 @@
 // The journal's line format: one kernel input per line as JSON (`v` = format version). Decoding is strict — every
 // field is checked, unknown fields are refused, ids and prices go back through core's parsers — so a decoded day
-// is exactly the day that was recorded (ticks with their nulls and depth, reports with their order events).
+// is exactly the day that was recorded (ticks with their nulls and depth, reports with their order events). JSON has
+// no −0: a −0 inside a raw broker message comes back as 0 (domain numbers are integers and paise() normalises −0).
 import {
   asInstrumentId,
   BAR_INTERVALS,

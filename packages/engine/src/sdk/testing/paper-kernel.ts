@@ -32,7 +32,7 @@ import {
 import { InProcessBus } from '../../kernel/in-process-bus.ts';
 import { MapInstrumentCatalog } from '../../kernel/instrument-catalog.ts';
 import { KernelClock } from '../../kernel/kernel-clock.ts';
-import { Kernel, type KernelStats } from '../../kernel/kernel.ts';
+import { Kernel } from '../../kernel/kernel.ts';
 import { InMemoryOrderStore } from '../../orders/in-memory-order-store.ts';
 import { OrderManager } from '../../orders/order-manager.ts';
 import type { TradingTimers } from '../../orders/trading-core.ts';
@@ -251,7 +251,7 @@ export class PaperKernel {
   }
 
   /** Returns the kernel's counters (strategiesHalted tells whether the strategy threw). */
-  stats(): KernelStats {
+  stats(): ReturnType<Kernel['stats']> {
     return this.kernel.stats();
   }
 }

@@ -28,11 +28,11 @@ import { describe, expect, it } from 'vitest';
 import { InProcessBus } from '../kernel/in-process-bus.ts';
 import { MapInstrumentCatalog } from '../kernel/instrument-catalog.ts';
 import { KernelClock } from '../kernel/kernel-clock.ts';
+import { DeferredTradingTimers } from '../kernel/kernel-timers.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import type { KernelTopics } from '../kernel/topics.ts';
 import { InMemoryOrderStore } from '../orders/in-memory-order-store.ts';
 import { OrderManager } from '../orders/order-manager.ts';
-import type { TradingTimers } from '../orders/trading-core.ts';
 import { Portfolio } from '../portfolio/portfolio.ts';
 import { DefaultRiskEngine } from '../risk/risk-engine.ts';
 import { makeRiskLimits } from '../risk/risk-limits.ts';
@@ -177,10 +177,7 @@ function build(base: Clock, replay: boolean) {
   bus.subscribe('intent', (p) => seen.intent.push(p));
   let kernel: Kernel | null = null;
   // The order manager needs its timers before the kernel exists; they bind to the kernel once it does.
-  const timers: TradingTimers = {
-    set: (name, atMs) => kernel!.tradingTimers().set(name, atMs),
-    cancel: (name) => kernel!.tradingTimers().cancel(name),
-  };
+  const timers = new DeferredTradingTimers();
   const venue = new PushingVenue(base, (report) => {
     // In a replay the journal carries the reports: the venue stays silent.
     if (!replay) kernel!.push({ kind: 'execution', report });
@@ -218,6 +215,7 @@ function build(base: Clock, replay: boolean) {
     journal,
     replay,
   });
+  timers.bind(kernel.tradingTimers());
   kernel.addStrategy(parseStrategyId('str_swing'), 'swing', new SwingStrategy());
   return { kernel, journal, seen, trading };
 }

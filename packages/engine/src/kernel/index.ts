@@ -3,5 +3,7 @@ export * from './in-process-bus.ts';
 export * from './instrument-catalog.ts';
 export * from './kernel-clock.ts';
 export * from './kernel-input.ts';
+export * from './kernel-options.ts';
+export * from './kernel-timers.ts';
 export * from './kernel.ts';
 export * from './topics.ts';

@@ -7,76 +7,27 @@ import {
   intervalMs,
   type AccountId,
   type Bar,
-  type Clock,
-  type IdGenerator,
   type InstrumentId,
   type InstrumentTick,
   type Logger,
-  type NseCalendar,
-  type RunId,
   type StrategyId,
   type Tick,
 } from '@kitepilot/core';
 import type { JournalSink } from '../journal/journal-sink.ts';
-import type { OrderStore } from '../orders/order-store.ts';
 import type { TradingCore, TradingTimers } from '../orders/trading-core.ts';
 import type { Strategy } from '../sdk/strategy.ts';
-import type { StrategyAction } from '../strategy-host/strategy-action.ts';
+import { StrategyActionQueue } from '../strategy-host/strategy-action-queue.ts';
 import {
   StrategyHost,
   type HostSubscriptions,
   type HostedStrategyStatus,
 } from '../strategy-host/strategy-host.ts';
 import { BarHistory } from './bar-history.ts';
-import type { InstrumentCatalog } from './instrument-catalog.ts';
 import { KernelClock } from './kernel-clock.ts';
+import { KernelTimers } from './kernel-timers.ts';
+import type { KernelInputWithoutAt, KernelOptions, KernelStats, TimerHandler } from './kernel-options.ts';
 import type { KernelInput, KernelInputKind } from './kernel-input.ts';
-import type { Bus, OrderUpdate } from './topics.ts';
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/** A kernel input as pushed by an adapter, timer or operator: the kernel adds `at` when it handles it. */
-export type KernelInputWithoutAt = DistributiveOmit<KernelInput, 'at'>;
-
-/** What the kernel is built from. */
-export interface KernelOptions {
-  readonly accountId: AccountId;
-  readonly runId: RunId;
-  /** The time source; wrapped in a KernelClock unless it is one (share that one with the order manager). */
-  readonly clock: Clock;
-  readonly ids: IdGenerator;
-  readonly bus: Bus;
-  readonly trading: TradingCore;
-  readonly instruments: InstrumentCatalog;
-  readonly calendar: NseCalendar;
-  readonly logger: Logger;
-  readonly signals: Pick<OrderStore, 'insertSignal'>;
-  /** Records every handled input. */
-  readonly journal?: JournalSink;
-  /** Replay of a journal: no clock timer is set, because the journal carries the timer inputs. */
-  readonly replay?: boolean;
-  /** Closed bars kept per instrument × interval (default 1000, at least 500). */
-  readonly barHistoryCapacity?: number;
-}
-
-/** Counters of the kernel since it was created. */
-export interface KernelStats {
-  readonly inputs: Readonly<Record<KernelInputKind, number>>;
-  readonly strategies: number;
-  readonly strategiesHalted: number;
-  /** The longest the inbound queue has been. */
-  readonly queueHighWater: number;
-  readonly queued: number;
-  /** Trading calls and signal writes run for strategies. */
-  readonly strategyActions: number;
-  /** Timer inputs ignored because their timer had been cancelled or re-set later. */
-  readonly staleTimers: number;
-  /** Bars ignored because a newer bar of the same instrument and interval was already stored. */
-  readonly staleBars: number;
-}
-
-/** Handles a fired timer of a registered owner (e.g. the scheduler). */
-export type TimerHandler = (name: string) => Promise<void> | void;
+import type { Bus } from './topics.ts';
 
 type InternalStep = () => Promise<void> | undefined;
 
@@ -95,11 +46,11 @@ export class Kernel {
   readonly #clock: KernelClock;
   readonly #bus: Bus;
   readonly #trading: TradingCore;
-  readonly #signals: Pick<OrderStore, 'insertSignal'>;
   readonly #journal: JournalSink | undefined;
   readonly #replay: boolean;
   readonly #log: Logger;
   readonly #host: StrategyHost;
+  readonly #queue: StrategyActionQueue;
   readonly #barHistory: BarHistory;
   readonly #lastTicks = new Map<InstrumentId, Tick>();
   // The inbound queue as parallel arrays with a moving head: no wrapper object per input.
@@ -110,16 +61,10 @@ export class Kernel {
   #failure: { readonly error: unknown } | null = null;
   #startRequested = false;
   readonly #idleWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
-  readonly #actions: StrategyAction[] = [];
-  #actionHead = 0;
-  readonly #updates: OrderUpdate[] = [];
-  /** Armed timers by `<owner>:<name>` → time; a timer input counts only while its timer is armed and due. */
-  readonly #timers = new Map<string, number>();
+  readonly #timers: KernelTimers;
   readonly #timerOwners = new Map<string, TimerHandler>();
   readonly #counts: Record<KernelInputKind, number> = { tick: 0, bar: 0, execution: 0, timer: 0, command: 0 };
   #queueHighWater = 0;
-  #strategyActions = 0;
-  #staleTimers = 0;
   #staleBars = 0;
 
   /** Creates a kernel; nothing runs until inputs are pushed or start() is called. */
@@ -128,11 +73,23 @@ export class Kernel {
     this.#clock = options.clock instanceof KernelClock ? options.clock : new KernelClock(options.clock);
     this.#bus = options.bus;
     this.#trading = options.trading;
-    this.#signals = options.signals;
     this.#journal = options.journal;
     this.#replay = options.replay ?? false;
     this.#log = options.logger.child({ component: 'kernel', runId: options.runId });
     this.#barHistory = new BarHistory(options.barHistoryCapacity);
+    this.#timers = new KernelTimers(this.#clock, this.#replay, (owner, name) => {
+      if (this.#failure !== null) {
+        this.#log.warn({ owner, name }, `timer ${owner}:${name} fired after the kernel stopped; ignored`);
+        return;
+      }
+      this.push({ kind: 'timer', owner, name });
+    });
+    this.#queue = new StrategyActionQueue({
+      accountId: options.accountId,
+      trading: options.trading,
+      signals: options.signals,
+      deliver: (strategyId, update) => this.#host.deliverOrderUpdate(strategyId, update),
+    });
     this.#host = new StrategyHost({
       accountId: options.accountId,
       runId: options.runId,
@@ -145,20 +102,13 @@ export class Kernel {
       trading: options.trading,
       lastTick: (id) => this.#lastTicks.get(id) ?? null,
       bars: (id, interval, count) => this.#barHistory.bars(id, interval, count),
-      enqueue: (action) => {
-        this.#actions.push(action);
-      },
-      actionMark: () => this.#actions.length,
-      discardActionsSince: (mark) => {
-        const dropped = this.#actions.splice(mark);
-        for (const action of dropped) if (action.kind === 'signal') this.#actions.push(action);
-      },
-      setTimer: (owner, name, atMs) => this.#setTimer(owner, name, atMs),
-      cancelTimer: (owner, name) => this.#cancelTimer(owner, name),
+      enqueue: (action) => this.#queue.push(action),
+      actionMark: () => this.#queue.mark(),
+      discardActionsSince: (mark) => this.#queue.discardSince(mark),
+      setTimer: (owner, name, atMs) => this.#timers.set(owner, name, atMs),
+      cancelTimer: (owner, name) => this.#timers.cancel(owner, name),
     });
-    this.#bus.subscribe('order', (update) => {
-      this.#updates.push(update);
-    });
+    this.#bus.subscribe('order', (update) => this.#queue.collect(update));
   }
 
   /** Returns the kernel clock (reads the handled input's time while one is handled). */
@@ -188,7 +138,7 @@ export class Kernel {
     this.#startRequested = true;
     this.#enqueue(() => {
       this.#host.start();
-      return this.#settle();
+      return this.#queue.settle();
     }, INTERNAL);
     return this.idle();
   }
@@ -197,7 +147,7 @@ export class Kernel {
   stop(): Promise<void> {
     this.#enqueue(() => {
       this.#host.stop();
-      return this.#settle();
+      return this.#queue.settle();
     }, INTERNAL);
     return this.idle();
   }
@@ -226,10 +176,7 @@ export class Kernel {
 
   /** Returns the timers the order manager sets: they come back as `timer` inputs with owner `trading`. */
   tradingTimers(): TradingTimers {
-    return {
-      set: (name, atMs) => this.#setTimer('trading', name, atMs),
-      cancel: (name) => this.#cancelTimer('trading', name),
-    };
+    return this.#timers.port('trading');
   }
 
   /** Registers `onTimer` for timer inputs of `owner` (e.g. `scheduler`) and returns that owner's timers. */
@@ -238,10 +185,7 @@ export class Kernel {
       throw new InvariantError(`timer owner ${owner} is reserved or already registered`);
     }
     this.#timerOwners.set(owner, onTimer);
-    return {
-      set: (name, atMs) => this.#setTimer(owner, name, atMs),
-      cancel: (name) => this.#cancelTimer(owner, name),
-    };
+    return this.#timers.port(owner);
   }
 
   /** Returns the ticks and bars the running strategies subscribed to. */
@@ -267,8 +211,8 @@ export class Kernel {
       strategiesHalted: this.#host.haltedCount(),
       queueHighWater: this.#queueHighWater,
       queued: this.#items.length - this.#head,
-      strategyActions: this.#strategyActions,
-      staleTimers: this.#staleTimers,
+      strategyActions: this.#queue.runCount,
+      staleTimers: this.#timers.stale,
       staleBars: this.#staleBars,
     };
   }
@@ -383,15 +327,15 @@ export class Kernel {
 
   #afterTradingTick(instrumentTick: InstrumentTick): Promise<void> | undefined {
     // Order updates caused by the trading core's tick handling reach strategies before the tick itself.
-    const pending = this.#settle();
+    const pending = this.#queue.settle();
     if (pending !== undefined) {
       return pending.then(() => {
         this.#host.deliverTick(instrumentTick);
-        return this.#settle();
+        return this.#queue.settle();
       });
     }
     this.#host.deliverTick(instrumentTick);
-    return this.#settle();
+    return this.#queue.settle();
   }
 
   #handleBar(bar: Bar, at: number): Promise<void> | undefined {
@@ -413,97 +357,29 @@ export class Kernel {
     this.#bus.publish('bar', bar);
     // A repaired bar replaces the stored one but is not delivered again: strategies see each bar once.
     if (outcome === 'appended') this.#host.deliverBar(bar);
-    return this.#settle();
+    return this.#queue.settle();
   }
 
   #handleTimer(owner: string, name: string, at: number): Promise<void> | undefined {
-    const key = `${owner}:${name}`;
-    const armedAt = this.#timers.get(key);
-    if (armedAt === undefined || at < armedAt) {
-      this.#staleTimers++;
-      this.#log.debug({ owner, name, at, armedAt }, `timer ${key} is no longer armed for ${at}; ignored`);
+    if (!this.#timers.consume(owner, name, at)) {
+      this.#log.debug({ owner, name, at }, `timer ${owner}:${name} is not armed for ${at}; ignored`);
       return undefined;
     }
-    this.#timers.delete(key);
     if (owner === 'trading') return this.#afterTrading(this.#trading.onTimer(name));
     if (owner.startsWith(STRATEGY_OWNER)) {
       this.#host.deliverTimer(owner.slice(STRATEGY_OWNER.length) as StrategyId, name);
-      return this.#settle();
+      return this.#queue.settle();
     }
     const handler = this.#timerOwners.get(owner);
     if (handler === undefined) {
-      this.#log.warn({ owner, name }, `timer ${key} has no registered owner; ignored`);
+      this.#log.warn({ owner, name }, `timer ${owner}:${name} has no registered owner; ignored`);
       return undefined;
     }
     return this.#afterTrading(handler(name));
   }
 
   #afterTrading(result: Promise<void> | void): Promise<void> | undefined {
-    if (isPromise(result)) return result.then(() => this.#settle());
-    return this.#settle();
-  }
-
-  /**
-   * Delivers the order updates collected during the last trading call, then runs queued strategy actions one at a
-   * time, delivering the updates each one causes before the next (never re-entrant).
-   */
-  #settle(): Promise<void> | undefined {
-    for (;;) {
-      if (this.#updates.length > 0) this.#deliverUpdates();
-      if (this.#actionHead >= this.#actions.length) {
-        this.#actions.length = 0;
-        this.#actionHead = 0;
-        return undefined;
-      }
-      const action = this.#actions[this.#actionHead++] as StrategyAction;
-      this.#strategyActions++;
-      const pending = this.#runAction(action);
-      if (pending !== undefined) return pending.then(() => this.#settle());
-    }
-  }
-
-  #runAction(action: StrategyAction): Promise<void> | undefined {
-    switch (action.kind) {
-      case 'submit':
-        return this.#trading.submit(action.intent, 'strategy');
-      case 'modify':
-        return this.#trading.modify(this.#accountId, action.intentId, action.changes);
-      case 'cancel':
-        return this.#trading.cancel(this.#accountId, action.intentId, action.reason);
-      case 'signal':
-        return this.#signals.insertSignal(action.signal);
-    }
-  }
-
-  #deliverUpdates(): void {
-    const updates = this.#updates.splice(0);
-    for (const update of updates) {
-      const { event, order } = update;
-      const strategyId = order?.strategyId ?? (event.type === 'OrderDenied' ? event.strategyId : null);
-      const intentId = order?.intentId ?? (event.type === 'OrderDenied' ? event.intentId : null);
-      if (strategyId === null || intentId === null) continue;
-      this.#host.deliverOrderUpdate(strategyId, { intentId, order, event });
-    }
-  }
-
-  #setTimer(owner: string, name: string, atMs: number): void {
-    if (!Number.isSafeInteger(atMs))
-      throw new InvariantError(`timer ${owner}:${name} time ${atMs} is not epoch ms`);
-    const key = `${owner}:${name}`;
-    this.#timers.set(key, atMs);
-    if (this.#replay) return;
-    this.#clock.setTimer(key, atMs, () => {
-      if (this.#failure !== null) {
-        this.#log.warn({ owner, name }, `timer ${key} fired after the kernel stopped; ignored`);
-        return;
-      }
-      this.push({ kind: 'timer', owner, name });
-    });
-  }
-
-  #cancelTimer(owner: string, name: string): void {
-    const key = `${owner}:${name}`;
-    this.#timers.delete(key);
-    if (!this.#replay) this.#clock.cancelTimer(key);
+    if (isPromise(result)) return result.then(() => this.#queue.settle());
+    return this.#queue.settle();
   }
 }

@@ -13,7 +13,7 @@ import {
   type NseCalendar,
   type Product,
 } from '@kitepilot/core';
-import type { KernelInputWithoutAt, TimerHandler } from '../kernel/kernel.ts';
+import type { KernelInputWithoutAt, TimerHandler } from '../kernel/kernel-options.ts';
 import type { Bus, TradingControls } from '../kernel/topics.ts';
 import type { TradingTimers } from '../orders/trading-core.ts';
 

@@ -4,3 +4,4 @@ export * from './strategy-context-error.ts';
 export * from './strategy-host-ports.ts';
 export * from './strategy-host.ts';
 export * from './strategy-slot.ts';
+export * from './strategy-action-queue.ts';

@@ -446,6 +446,29 @@ describe('Kernel', () => {
     );
   });
 
+  it('does not pass order updates published outside input handling (e.g. recovery) to strategies', async () => {
+    const { kernel, bus, clock } = setup();
+    const strategy = new ScriptedStrategy();
+    kernel.addStrategy(parseStrategyId('str_a'), 'a', strategy);
+    bus.publish('order', {
+      event: {
+        type: 'OrderDenied',
+        accountId: ACCOUNT,
+        intentId: 'int_0000000007' as IntentId,
+        strategyId: parseStrategyId('str_a'),
+        reason: 'recovered',
+        tsEvent: T0,
+        tsInit: T0,
+      },
+      order: null,
+    });
+    await kernel.start();
+    clock.advanceTo(T0 + 60_000);
+    kernel.push({ kind: 'bar', bar: barAt(0, 100) });
+    await kernel.idle();
+    expect(strategy.seen).toEqual(['start', 'bar 100']);
+  });
+
   it('refuses context actions outside a handler', async () => {
     const { kernel } = setup();
     let saved: StrategyContext | null = null;

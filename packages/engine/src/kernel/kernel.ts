@@ -108,7 +108,11 @@ export class Kernel {
       setTimer: (owner, name, atMs) => this.#timers.set(owner, name, atMs),
       cancelTimer: (owner, name) => this.#timers.cancel(owner, name),
     });
-    this.#bus.subscribe('order', (update) => this.#queue.collect(update));
+    // Only updates caused while the kernel handles an input reach strategies; those published outside (e.g. by
+    // recovery before start) describe the past and are not replayed to them.
+    this.#bus.subscribe('order', (update) => {
+      if (this.#busy) this.#queue.collect(update);
+    });
   }
 
   /** Returns the kernel clock (reads the handled input's time while one is handled). */

@@ -14,7 +14,9 @@ import type {
   InstrumentsShowFlags,
   InstrumentsSyncFlags,
 } from './commands/instruments.ts';
+import type { PaperFlags } from './commands/paper.ts';
 import type { ReplayFlags } from './commands/replay.ts';
+import type { PositionsFlags, TradingDayFlags } from './commands/trading-reads.ts';
 import type { RetentionRunFlags } from './commands/retention.ts';
 import type { TicksFlags } from './commands/ticks.ts';
 import type { WatchlistAddFlags, WatchlistListFlags } from './commands/watchlist.ts';
@@ -80,6 +82,18 @@ const runWatchlistAdd = lazyWithArg<WatchlistAddFlags>(
 );
 const runWatchlistRemove = lazyWithArg<WatchlistListFlags>(
   async () => (symbol, f) => import('./commands/watchlist.ts').then((m) => m.runWatchlistRemove(symbol, f)),
+);
+const runPaper = lazy<PaperFlags>(
+  async () => (f) => import('./commands/paper.ts').then((m) => m.runPaper(f)),
+);
+const runOrders = lazy<TradingDayFlags>(
+  async () => (f) => import('./commands/trading-reads.ts').then((m) => m.runOrders(f)),
+);
+const runFills = lazy<TradingDayFlags>(
+  async () => (f) => import('./commands/trading-reads.ts').then((m) => m.runFills(f)),
+);
+const runPositions = lazy<PositionsFlags>(
+  async () => (f) => import('./commands/trading-reads.ts').then((m) => m.runPositions(f)),
 );
 const runCharges = async (flags: object) => {
   const { runCharges: run } = await import('./commands/charges.ts');
@@ -223,6 +237,51 @@ export function buildProgram(): Command {
     .option(...DATA_DIR)
     .option(...CONFIG)
     .action(runIngest);
+
+  program
+    .command('paper')
+    .description(
+      'paper-trade a built-in strategy on the simulated market (--demo) and print signals, orders, fills, ' +
+        'denials and P&L; nothing reaches a broker',
+    )
+    .option('--demo', 'trade the in-process Kite simulator (simulated namespace), at any hour of any day')
+    .requiredOption('--strategy <name>', 'time-window, orb, vwap-reversion or sma-cross')
+    .option(
+      '--param <k=v>',
+      'strategy parameter, repeatable (default symbol NSE:SIMINFY in the demo)',
+      collect,
+    )
+    .option('--duration <d>', 'real time to run: 60s, 5m, 1h (default 60s)')
+    .option('--speed <n>', 'simulated seconds per real second (default 60: an hour a minute)')
+    .option('--seed <n>', 'seed of the synthetic market', parseSeed)
+    .option('--json', 'print the result as JSON')
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runPaper);
+
+  for (const [name, what, action] of [
+    ['orders', 'orders created on one IST day', runOrders],
+    ['fills', 'fills executed on one IST day', runFills],
+  ] as const) {
+    program
+      .command(name)
+      .description(`print the ${what} of one account`)
+      .option('--date <YYYY-MM-DD>', 'IST date (default today)', parseDate)
+      .option('--account <acc_id>', 'account (default [trading] account)')
+      .option('--json', 'JSON with paise and rupee strings')
+      .option(...DATA_DIR)
+      .option(...CONFIG)
+      .action(action);
+  }
+
+  program
+    .command('positions')
+    .description('print the positions of one account (net qty, average price, realised P&L)')
+    .option('--account <acc_id>', 'account (default [trading] account)')
+    .option('--json', 'JSON with paise and rupee strings')
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runPositions);
 
   program
     .command('backfill')

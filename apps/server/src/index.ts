@@ -7,3 +7,4 @@ export * from './secrets/index.ts';
 export * from './market-data/kite-instrument-source.ts';
 export * from './market-data/index.ts';
 export * from './market-data/backfill-runner.ts';
+export * from './trading/index.ts';

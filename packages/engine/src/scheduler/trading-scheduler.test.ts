@@ -206,6 +206,33 @@ describe('TradingScheduler', () => {
     expect(scheduler.status().passed).toBe(true);
   });
 
+  it('lifts its own pre-flight halt even when the checks pass before the kernel has applied that halt', async () => {
+    const halted: Record<string, string> = {};
+    const controls = (): TradingControls => ({ killSwitch: false, halted: { ...halted }, ts: 0 });
+    const { scheduler, commands, kernel, advanceTo } = setup(
+      ist('2026-11-20', '12:00'),
+      [passing('session valid')],
+      { controls },
+    );
+    // The order manager applies a command only after persisting it: here, only when the test flushes them.
+    const pending: OperatorCommand[] = [];
+    kernel.bus.subscribe('command', (c) => pending.push(c));
+    const flush = () => {
+      for (const c of pending.splice(0)) {
+        if (c.type === 'Halt') halted[c.accountId] = c.reason;
+        if (c.type === 'Resume') delete halted[c.accountId];
+      }
+    };
+    scheduler.arm(ist('2026-11-20', '12:00'));
+    await advanceTo(ist('2026-11-20', '12:01'));
+    flush();
+    expect(commands.map((c) => c.split(' ').slice(1).join(' '))).toEqual([
+      'Halt pre-flight pending',
+      'Resume pre-flight passed',
+    ]);
+    expect(halted).toEqual({});
+  });
+
   it('refuses times out of order', () => {
     const { kernel } = setup(0, []);
     expect(

@@ -104,6 +104,8 @@ export class TradingScheduler {
   #passed = false;
   #attempts = 0;
   #inFlight: Promise<void> | null = null;
+  /** True from pushing a pre-flight Halt until pushing its Resume: the halt may still be queued, not yet applied. */
+  #ownHalt = false;
 
   /** Creates the scheduler and registers its timers with the kernel (owner `scheduler`). */
   constructor(options: TradingSchedulerOptions) {
@@ -278,6 +280,7 @@ export class TradingScheduler {
       this.#log.warn({ current }, `account already halted (${current}); pre-flight keeps that halt`);
       return;
     }
+    this.#ownHalt = true;
     this.#push({
       kind: 'command',
       command: { type: 'Halt', accountId: this.#accountId, actor: ACTOR, reason },
@@ -287,12 +290,14 @@ export class TradingScheduler {
   #resume(reason: string): void {
     if (this.#controls !== undefined) {
       const current = this.#controls().halted[this.#accountId];
-      if (current === undefined) return;
-      if (!current.startsWith(PREFLIGHT_REASON)) {
+      // Our Halt may still be queued behind this check (not yet in the controls): it must still be lifted.
+      if (current === undefined && !this.#ownHalt) return;
+      if (current !== undefined && !current.startsWith(PREFLIGHT_REASON)) {
         this.#log.warn({ current }, `pre-flight passed but the account stays halted: ${current}`);
         return;
       }
     }
+    this.#ownHalt = false;
     this.#push({
       kind: 'command',
       command: { type: 'Resume', accountId: this.#accountId, actor: ACTOR, reason },

@@ -47,6 +47,8 @@ export interface KernelStats {
   readonly staleTimers: number;
   /** Bars ignored because a newer bar of the same instrument and interval was already stored. */
   readonly staleBars: number;
+  /** Inputs pushed after stop(): not handled, not journaled. */
+  readonly ignoredAfterStop: number;
 }
 
 /** Handles a fired timer of a registered owner (e.g. the scheduler). */

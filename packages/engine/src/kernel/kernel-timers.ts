@@ -34,6 +34,12 @@ export class KernelTimers {
     if (!this.#replay) this.#clock.cancelTimer(key);
   }
 
+  /** Cancels every armed timer (the kernel stopped: nothing may hold the process or fire later). */
+  cancelAll(): void {
+    for (const key of this.#armed.keys()) if (!this.#replay) this.#clock.cancelTimer(key);
+    this.#armed.clear();
+  }
+
   /** Returns true (and disarms it) when the timer is armed and due at `atMs`; else counts a stale timer input. */
   consume(owner: string, name: string, atMs: number): boolean {
     const key = `${owner}:${name}`;

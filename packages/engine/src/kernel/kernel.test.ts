@@ -446,6 +446,21 @@ describe('Kernel', () => {
     );
   });
 
+  it('cancels every timer on stop() and neither handles nor journals inputs pushed afterwards', async () => {
+    const { kernel, clock, journal } = setup();
+    kernel.addStrategy(parseStrategyId('str_a'), 'a', new ScriptedStrategy());
+    await kernel.start();
+    kernel.tradingTimers().set('later', T0 + 120_000);
+    await kernel.stop();
+    const journaled = journal.size;
+    clock.advanceTo(T0 + 180_000);
+    kernel.push({ kind: 'bar', bar: barAt(0, 100) });
+    await kernel.idle();
+    expect(journal.size).toBe(journaled);
+    expect(kernel.stats().inputs.timer).toBe(0);
+    expect(kernel.stats().ignoredAfterStop).toBe(1);
+  });
+
   it('does not pass order updates published outside input handling (e.g. recovery) to strategies', async () => {
     const { kernel, bus, clock } = setup();
     const strategy = new ScriptedStrategy();

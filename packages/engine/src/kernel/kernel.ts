@@ -62,6 +62,8 @@ export class Kernel {
   #startRequested = false;
   readonly #idleWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   readonly #timers: KernelTimers;
+  #stopped = false;
+  #ignoredAfterStop = 0;
   readonly #timerOwners = new Map<string, TimerHandler>();
   readonly #counts: Record<KernelInputKind, number> = { tick: 0, bar: 0, execution: 0, timer: 0, command: 0 };
   #queueHighWater = 0;
@@ -151,7 +153,16 @@ export class Kernel {
   stop(): Promise<void> {
     this.#enqueue(() => {
       this.#host.stop();
-      return this.#queue.settle();
+      const settled = this.#queue.settle();
+      const finish = (): void => {
+        this.#stopped = true;
+        this.#timers.cancelAll();
+      };
+      if (settled === undefined) {
+        finish();
+        return undefined;
+      }
+      return settled.then(finish);
     }, INTERNAL);
     return this.idle();
   }
@@ -218,6 +229,7 @@ export class Kernel {
       strategyActions: this.#queue.runCount,
       staleTimers: this.#timers.stale,
       staleBars: this.#staleBars,
+      ignoredAfterStop: this.#ignoredAfterStop,
     };
   }
 
@@ -301,6 +313,11 @@ export class Kernel {
       return (item as InternalStep)();
     }
     const input = item as KernelInputWithoutAt;
+    if (this.#stopped) {
+      // After stop() nothing is handled or journaled: the run is over (late ticks, reports, timers are counted).
+      this.#ignoredAfterStop++;
+      return undefined;
+    }
     const at = flag === RECORDED ? (item as KernelInput).at : this.#clock.base.now();
     if (!Number.isSafeInteger(at)) throw new InvariantError(`input ${input.kind} time ${at} is not epoch ms`);
     this.#clock.freeze(at);

@@ -133,6 +133,7 @@ export function formatPaperResult(r: PaperDemoResult): string {
   ];
   for (const d of s.denials) lines.push(`  denied ${d.intentId} (${d.code}): ${d.reason}`);
   for (const h of s.strategiesHalted) lines.push(`  strategy ${h.strategyId} halted: ${h.error}`);
+  lines.push(`orders, fills, positions: kitepilot orders|fills|positions --account ${r.accountId}`);
   if (r.journalPath !== null) lines.push(`journal: ${r.journalPath}`);
   return `${lines.join('\n')}\n`;
 }

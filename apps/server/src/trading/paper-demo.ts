@@ -5,6 +5,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type { Registry } from 'prom-client';
 import {
   istDate,
+  parseAccountId,
   type Bar,
   type Clock,
   type InstrumentId,
@@ -52,6 +53,7 @@ export interface PaperDemoResult {
   readonly simulated: true;
   readonly namespace: 'simulated';
   readonly runId: string;
+  readonly accountId: string;
   readonly journalPath: string | null;
   readonly speed: number;
   readonly simulatedFromMs: number;
@@ -59,6 +61,12 @@ export interface PaperDemoResult {
   readonly strategies: readonly { readonly id: string; readonly name: string }[];
   readonly summary: TradingSummary;
 }
+
+/**
+ * The account the demo trades: simulated orders, fills and positions never mix with a real account's
+ * (DESIGN.md invariant 9) — `kitepilot orders --account acc_demo` reads them.
+ */
+export const DEMO_ACCOUNT_ID = parseAccountId('acc_demo');
 
 /** The symbol strategies trade in the demo when none is given. */
 export const DEMO_DEFAULT_SYMBOL = 'NSE:SIMINFY';
@@ -91,6 +99,7 @@ export async function runPaperDemo(
     env = await startTradingEnvironment({
       mode: 'paper',
       simulated: true,
+      accountId: DEMO_ACCOUNT_ID,
       store: context.store,
       config: context.config,
       calendar: context.calendar,
@@ -129,6 +138,7 @@ export async function runPaperDemo(
       simulated: true,
       namespace: 'simulated',
       runId: running.runId,
+      accountId: running.accountId,
       journalPath: running.journalPath,
       speed: market.speed,
       simulatedFromMs,

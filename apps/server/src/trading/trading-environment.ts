@@ -83,6 +83,8 @@ export interface TradingEnvironmentOptions {
   /** Checks besides the built-in ones (trading day, instruments, risk profile, square-off armed). */
   readonly preflight?: readonly PreflightCheck[];
   readonly feeModel?: FeeModel;
+  /** The account traded (default `[trading] account`); the demo trades its own simulated account. */
+  readonly accountId?: AccountId;
   /** Seed of the id generator (recorded in the run so a replay makes the same ids); default from the clock. */
   readonly seed?: number;
 }
@@ -148,9 +150,10 @@ export async function startTradingEnvironment(
     ids.add(p.id);
   }
   const limits = riskLimitsFromConfig(config.risk);
-  const accountId = parseAccountId(config.trading.account);
+  const accountId = options.accountId ?? parseAccountId(config.trading.account);
   if ((await store.accounts.get(accountId)) === null) {
-    await store.accounts.create({ id: accountId, name: 'default', createdAt: options.clock.now() });
+    const name = options.simulated ? 'demo (simulated market)' : 'default';
+    await store.accounts.create({ id: accountId, name, createdAt: options.clock.now() });
   }
 
   const kernelClock = new KernelClock(options.clock);

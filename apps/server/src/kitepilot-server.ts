@@ -17,6 +17,7 @@ import type { LoadedConfig } from './config/load-config.ts';
 import { buildApp } from './http/build-app.ts';
 import { createMetricsRegistry } from './http/metrics.ts';
 import type { RouteContext } from './http/route-context.ts';
+import type { TradingSlot } from './trading/trading-slot.ts';
 import { registerBackfillRoutes } from './http/routes/backfill.ts';
 import { registerMarketDataRoutes } from './http/routes/market-data.ts';
 import { registerWatchlistRoutes } from './http/routes/watchlist.ts';
@@ -82,7 +83,8 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
 
     const metrics = createMetricsRegistry();
     let demoStatus: (() => DemoStatus) | null = null;
-    const routeContext: RouteContext = { store, config, clock, calendar, logger, metrics };
+    const trading: TradingSlot = { current: null };
+    const routeContext: RouteContext = { store, config, clock, calendar, logger, metrics, trading };
     app = buildApp({
       routes: [registerMarketDataRoutes, registerWatchlistRoutes, registerBackfillRoutes].map(
         (register) => (instance: FastifyInstance) => register(instance, routeContext),

@@ -158,8 +158,10 @@ export async function startTradingEnvironment(
 
   const kernelClock = new KernelClock(options.clock);
   const seed = options.seed ?? options.clock.now() % 2 ** 31;
+  // The kernel's ids come from their own seeded generator so that a replay of the journal makes the same ones; the
+  // run id is drawn from another, which the replay does not need.
   const idGenerator = new TimeRandomIdGenerator(kernelClock, new SeededRandom(seed));
-  const runId = idGenerator.next('run');
+  const runId = new TimeRandomIdGenerator(options.clock, new SeededRandom(seed + 1)).next('run');
   const startedAt = options.clock.now();
   await store.runs.create(accountId, {
     id: runId,

@@ -73,6 +73,7 @@ describe('registerBackfillRoutes', () => {
       calendar: new NseCalendar(),
       logger,
       metrics,
+      trading: { current: null },
     });
     await app.ready();
   }, 60_000);

@@ -56,6 +56,7 @@ async function appWithStore(): Promise<{ app: FastifyInstance; store: Store }> {
     calendar: new NseCalendar(),
     logger,
     metrics,
+    trading: { current: null },
   });
   await app.ready();
   return { app, store };

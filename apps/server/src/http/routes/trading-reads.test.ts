@@ -135,6 +135,7 @@ describe('registerTradingReadRoutes', () => {
       calendar: new NseCalendar(),
       logger,
       metrics,
+      trading: { current: null },
     });
     await app.ready();
   });

@@ -35,6 +35,7 @@ describe('registerWatchlistRoutes', () => {
       calendar: new NseCalendar(),
       logger,
       metrics,
+      trading: { current: null },
     });
     await app.ready();
   });

@@ -85,6 +85,11 @@ export interface TradingEnvironmentOptions {
   readonly feeModel?: FeeModel;
   /** The account traded (default `[trading] account`); the demo trades its own simulated account. */
   readonly accountId?: AccountId;
+  /**
+   * Runs after the order manager recovered the stored state and before the strategies start: live trading
+   * reconciles with the broker here (pushing the plan's reports into the kernel) so that no new order goes out first.
+   */
+  readonly beforeStart?: (parts: { readonly kernel: Kernel; readonly orders: OrderManager }) => Promise<void>;
   /** Seed of the id generator (recorded in the run so a replay makes the same ids); default from the clock. */
   readonly seed?: number;
 }
@@ -281,6 +286,8 @@ export async function startTradingEnvironment(
 
   await orders.recover();
   for (const p of planned) kernel.addStrategy(p.id, p.name, p.definition.create(p.params));
+  await options.beforeStart?.({ kernel, orders });
+  await kernel.idle();
 
   const checks: PreflightCheck[] = [
     {

@@ -5,3 +5,4 @@ export * from './market-data.ts';
 export * from './watchlist.ts';
 export * from './backfill.ts';
 export * from './trading.ts';
+export * from './trading-control.ts';

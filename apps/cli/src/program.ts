@@ -17,6 +17,7 @@ import type {
 import type { PaperFlags } from './commands/paper.ts';
 import type { ReplayFlags } from './commands/replay.ts';
 import type { PositionsFlags, TradingDayFlags } from './commands/trading-reads.ts';
+import type { ControlFlags, FlattenFlags } from './commands/trading-control.ts';
 import type { RetentionRunFlags } from './commands/retention.ts';
 import type { TicksFlags } from './commands/ticks.ts';
 import type { WatchlistAddFlags, WatchlistListFlags } from './commands/watchlist.ts';
@@ -94,6 +95,18 @@ const runFills = lazy<TradingDayFlags>(
 );
 const runPositions = lazy<PositionsFlags>(
   async () => (f) => import('./commands/trading-reads.ts').then((m) => m.runPositions(f)),
+);
+const runKillSwitch = lazyWithArg<ControlFlags>(
+  async () => (state, f) => import('./commands/trading-control.ts').then((m) => m.runKillSwitch(state, f)),
+);
+const runFlatten = lazy<FlattenFlags>(
+  async () => (f) => import('./commands/trading-control.ts').then((m) => m.runFlatten(f)),
+);
+const runAcknowledge = lazy<ControlFlags>(
+  async () => (f) => import('./commands/trading-control.ts').then((m) => m.runAcknowledge(f)),
+);
+const runTradingStatus = lazy<ControlFlags>(
+  async () => (f) => import('./commands/trading-control.ts').then((m) => m.runTradingStatus(f)),
 );
 const runCharges = async (flags: object) => {
   const { runCharges: run } = await import('./commands/charges.ts');
@@ -273,6 +286,44 @@ export function buildProgram(): Command {
       .option(...CONFIG)
       .action(action);
   }
+
+  program
+    .command('kill-switch <on|off>')
+    .description(
+      'stop all new orders and cancel working ones (on), or allow trading again (off); through the running ' +
+        'server, else stored for the next start',
+    )
+    .option('--reason <text>', 'why (kept in the audit log)')
+    .option('--json', 'print the trading status as JSON')
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runKillSwitch);
+
+  program
+    .command('flatten')
+    .description('close open positions through the running trading engine (marketable LIMIT, then MARKET)')
+    .option('--symbol <EXCHANGE:SYMBOL>', 'only this instrument (default every position)')
+    .option('--reason <text>', 'why (kept in the audit log)')
+    .option('--json', 'print the trading status as JSON')
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runFlatten);
+
+  program
+    .command('acknowledge')
+    .description('confirm the first live order of the day (manual-acknowledgement mode)')
+    .option('--reason <text>', 'why (kept in the audit log)')
+    .option('--json', 'print the trading status as JSON')
+    .option(...CONFIG)
+    .action(runAcknowledge);
+
+  program
+    .command('trading-status')
+    .description('what trading runs, the kill switch and halts, the pre-flight checks and the strategies')
+    .option('--json', 'print the trading status as JSON')
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runTradingStatus);
 
   program
     .command('positions')

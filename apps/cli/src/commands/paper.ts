@@ -10,9 +10,11 @@ import {
   createLogger,
   loadConfig,
   openConfiguredStore,
+  DEMO_DEFAULT_SYMBOL,
   runPaperDemo,
   type PaperDemoResult,
 } from '@kitepilot/server';
+import { parseStrategyParams } from '@kitepilot/engine';
 import { createStore, migrate } from '@kitepilot/store';
 import { parseDuration, parseSpeed } from './ingest.ts';
 
@@ -72,8 +74,10 @@ export async function runPaper(flags: PaperFlags, io: PaperIo = {}): Promise<Pap
         .join(', ')}`,
     );
   }
-  builtinStrategies().get(flags.strategy);
+  const definition = builtinStrategies().get(flags.strategy);
   const params = parseParams(flags.param ?? []);
+  // Refuse bad parameters before the simulated market starts (the environment checks them again).
+  parseStrategyParams(definition, { symbol: DEMO_DEFAULT_SYMBOL, ...params });
   const durationMs = parseDuration(flags.duration ?? '60s');
   const speed = flags.speed === undefined ? PAPER_DEMO_DEFAULT_SPEED : parseSpeed(flags.speed);
   const loaded = loadConfig({

@@ -207,8 +207,12 @@ describe('TradingScheduler', () => {
   });
 
   it('lifts its own pre-flight halt even when the checks pass before the kernel has applied that halt', async () => {
-    const halted: Record<string, string> = {};
-    const controls = (): TradingControls => ({ killSwitch: false, halted: { ...halted }, ts: 0 });
+    const halted = new Map<string, string>();
+    const controls = (): TradingControls => ({
+      killSwitch: false,
+      halted: Object.fromEntries(halted),
+      ts: 0,
+    });
     const { scheduler, commands, kernel, advanceTo } = setup(
       ist('2026-11-20', '12:00'),
       [passing('session valid')],
@@ -219,8 +223,8 @@ describe('TradingScheduler', () => {
     kernel.bus.subscribe('command', (c) => pending.push(c));
     const flush = () => {
       for (const c of pending.splice(0)) {
-        if (c.type === 'Halt') halted[c.accountId] = c.reason;
-        if (c.type === 'Resume') delete halted[c.accountId];
+        if (c.type === 'Halt') halted.set(c.accountId, c.reason);
+        if (c.type === 'Resume') halted.delete(c.accountId);
       }
     };
     scheduler.arm(ist('2026-11-20', '12:00'));
@@ -230,7 +234,7 @@ describe('TradingScheduler', () => {
       'Halt pre-flight pending',
       'Resume pre-flight passed',
     ]);
-    expect(halted).toEqual({});
+    expect(halted.size).toBe(0);
   });
 
   it('refuses times out of order', () => {

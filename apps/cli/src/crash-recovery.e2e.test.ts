@@ -1,0 +1,249 @@
+// Crash recovery end to end: `kitepilot start` trades live against `kitepilot kite-sim` (two processes, one
+// shifted clock at 10:00 IST of a trading day), is killed with SIGKILL at seeded moments of its orders' lives and
+// restarted with the same configuration and data directory. Then a graceful run lets it reconcile, and the
+// broker's books are compared with our store (crash-ledger-check.ts):
+// - every tag KP… is on at most one broker order (no duplicate per intent, across crashes and restarts);
+// - every broker trade of our orders is exactly one of our fills (by trade id), none is lost or invented;
+// - our orders' final statuses and filled quantities are the broker's; no order of ours is stuck working
+//   without the broker knowing it;
+// - our positions are the broker's net positions.
+// The kill moments: as soon as the test sees a new order at the broker (placed, fills racing to our store), a
+// seeded delay after it (anything: placing, filling, quiet), or a seeded delay after the server answers /health
+// (recovery and reconciliation in progress). Orders come from sma-cross on 1-second bars (fast 1, slow 2) in
+// several SIM instruments, each order large enough to fill in several trades at the simulator's depth.
+// Set KITEPILOT_CRASH_SEED to replay another sequence of kill moments.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SimulatorBrokerView } from './testing/crash-broker-view.ts';
+import { checkCrashLedger } from './testing/crash-ledger-check.ts';
+import {
+  loginToSimulator,
+  newMasterKey,
+  pause,
+  POSTBACK_PATH,
+  readOurLedger,
+  readOurPositions,
+  SIM_API_KEY,
+  SIM_API_SECRET,
+  startSimulator,
+  tradingDayAt,
+  waitForHttp,
+  writeCrashConfig,
+  type CrashStrategy,
+  type LedgerReadOptions,
+} from './testing/crash-platform.ts';
+import { freePort, killAll, spawnKitepilot, type KitepilotProcess } from './testing/crash-processes.ts';
+
+const SEED = Number(process.env['KITEPILOT_CRASH_SEED'] ?? 20_261_123);
+/** Restarts after a SIGKILL. */
+const CRASHES = 4;
+/** How long a restarted server may take to place its first order before the kill lands anyway. */
+const NEW_ORDER_WAIT_MS = 30_000;
+
+/** SIM equities and a quantity worth about ₹3 lakh (above one depth level of the simulator on average). */
+const INSTRUMENTS: readonly (readonly [symbol: string, qty: number])[] = [
+  ['SIMRELIANCE', 206],
+  ['SIMTCS', 96],
+  ['SIMHDFCBANK', 304],
+  ['SIMINFY', 193],
+  ['SIMSBIN', 343],
+  ['SIMITC', 727],
+  ['SIMTATASTEEL', 1820],
+  ['SIMMARUTI', 23],
+];
+
+const STRATEGIES: readonly CrashStrategy[] = INSTRUMENTS.map(([symbol, qty]) => ({
+  name: 'sma-cross',
+  id: `str_${symbol.toLowerCase()}`,
+  params: {
+    symbol: `NSE:${symbol}`,
+    qty,
+    fast: 1,
+    slow: 2,
+    interval: '1s',
+    stopPct: 0.5,
+    product: 'MIS',
+  },
+}));
+
+/** A small seeded PRNG (mulberry32): the kill moments are reproducible from SEED. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+type KillPlan =
+  | { readonly kind: 'on-sight' }
+  | { readonly kind: 'after-order'; readonly delayMs: number }
+  | { readonly kind: 'after-ready'; readonly delayMs: number };
+
+function killPlans(random: () => number): KillPlan[] {
+  const plans: KillPlan[] = [];
+  for (let i = 0; i < CRASHES; i++) {
+    // The first crash needs orders to exist, so it never lands during the first start-up.
+    const pick = i === 0 ? Math.floor(random() * 2) : Math.floor(random() * 3);
+    if (pick === 0) plans.push({ kind: 'on-sight' });
+    else if (pick === 1) plans.push({ kind: 'after-order', delayMs: Math.floor(random() * 3000) });
+    else plans.push({ kind: 'after-ready', delayMs: Math.floor(random() * 1500) });
+  }
+  return plans;
+}
+
+const dirs: string[] = [];
+
+afterAll(async () => {
+  await killAll();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('crash recovery against the Kite simulator as an external process', () => {
+  it('kill -9 at seeded moments of orders in flight, restart: no duplicate order, no lost fill', async () => {
+    const random = seededRandom(SEED);
+    const plans = killPlans(random);
+    const log = (line: string) => console.info(`[crash-e2e seed ${SEED}] ${line}`);
+    log(`kill plans: ${JSON.stringify(plans)}`);
+
+    const root = mkdtempSync(join(tmpdir(), 'kp-crash-'));
+    dirs.push(root);
+    const dataDir = join(root, 'data');
+    const configPath = join(root, 'kitepilot.toml');
+    const [simPort, serverPort] = [await freePort(), await freePort()];
+    const day = tradingDayAt(Date.now(), '10:00');
+    const clockOffsetMs = day.atMs - Date.now();
+    log(`simulated day ${day.date}, clock offset ${clockOffsetMs} ms`);
+
+    const sim = await startSimulator({
+      port: simPort,
+      seed: 7,
+      clockOffsetMs,
+      postbackUrl: `http://127.0.0.1:${serverPort}${POSTBACK_PATH}`,
+      cwd: root,
+    });
+    const env = { KITEPILOT_MASTER_KEY: newMasterKey(), KITEPILOT_KITE_API_SECRET: SIM_API_SECRET };
+    const config = (strategies: readonly CrashStrategy[]) =>
+      writeCrashConfig(configPath, {
+        serverPort,
+        dataDir,
+        simRestUrl: sim.restUrl,
+        simWsUrl: sim.wsUrl,
+        watchlist: INSTRUMENTS.map(([symbol]) => `NSE:${symbol}`),
+        strategies,
+      });
+    config(STRATEGIES);
+    await loginToSimulator({ restUrl: sim.restUrl, configPath, dataDir, env, cwd: root });
+    const broker = await SimulatorBrokerView.login(sim.restUrl, SIM_API_KEY, SIM_API_SECRET);
+    const reads: LedgerReadOptions = { date: day.date, configPath, dataDir, env, cwd: root };
+
+    const servers: KitepilotProcess[] = [];
+    const startServer = async (name: string): Promise<KitepilotProcess> => {
+      const server = spawnKitepilot(
+        name,
+        ['start', '--config', configPath, '--data-dir', dataDir, '--clock-offset-ms', String(clockOffsetMs)],
+        env,
+        root,
+      );
+      servers.push(server);
+      await waitForHttp(`http://127.0.0.1:${serverPort}/health`, server, 90_000);
+      return server;
+    };
+    const waitForTrading = async (server: KitepilotProcess): Promise<void> => {
+      await waitForHttp(`http://127.0.0.1:${serverPort}/api/trading/status`, server, 60_000, async (r) => {
+        const body = (await r.json()) as { running?: boolean };
+        return body.running === true;
+      });
+    };
+    /** Resolves with the number of our broker orders once it exceeds `known`, or null after `timeoutMs`. */
+    const waitForNewOrder = async (known: number, timeoutMs: number): Promise<number | null> => {
+      const deadline = performance.now() + timeoutMs;
+      while (performance.now() < deadline) {
+        const count = (await broker.ourOrders()).length;
+        if (count > known) return count;
+        await pause(150);
+      }
+      return null;
+    };
+
+    try {
+      let known = 0;
+      for (const [i, plan] of plans.entries()) {
+        const server = await startServer(`server#${i}`);
+        const startedAt = performance.now();
+        if (plan.kind === 'after-ready') {
+          await pause(plan.delayMs);
+        } else {
+          const count = await waitForNewOrder(known, NEW_ORDER_WAIT_MS);
+          if (count === null) {
+            throw new Error(
+              `crash ${i}: no new order at the broker within ${NEW_ORDER_WAIT_MS} ms of a restart ` +
+                `(${known} orders before it)\n${server.describe()}`,
+            );
+          }
+          if (plan.kind === 'after-order') await pause(plan.delayMs);
+        }
+        const exit = await server.kill9();
+        const orders = (await broker.ourOrders()).length;
+        log(
+          `crash ${i} (${plan.kind}${'delayMs' in plan ? ` ${plan.delayMs} ms` : ''}): SIGKILL ` +
+            `${Math.round(performance.now() - startedAt)} ms after /health, ${orders - known} new orders ` +
+            `(${orders} in all), exit ${JSON.stringify(exit)}`,
+        );
+        expect(exit.signal).toBe('SIGKILL');
+        known = orders;
+      }
+      expect(known, 'the strategies placed orders before the crashes').toBeGreaterThan(0);
+
+      // A normal run after the last crash: it recovers, reconciles and trades on.
+      const resumed = await startServer('server#resumed');
+      await waitForTrading(resumed);
+      const resumedOrders = await waitForNewOrder(known, NEW_ORDER_WAIT_MS);
+      log(`resumed run: ${resumedOrders === null ? 'no new order' : `${resumedOrders - known} new orders`}`);
+      const resumedExit = await resumed.terminate();
+      expect(resumedExit, resumed.describe()).toEqual({ code: 0, signal: null });
+
+      // A reconciliation run without strategies: nothing new is placed while our books catch up with the broker's.
+      config([]);
+      const audit = await startServer('server#audit');
+      await waitForTrading(audit);
+      let verdict = checkCrashLedger({ ...(await broker.snapshot()), ...(await ledgerOf(reads)) });
+      const settleDeadline = performance.now() + 30_000;
+      while (verdict.violations.length > 0 && performance.now() < settleDeadline) {
+        await pause(500);
+        verdict = checkCrashLedger({ ...(await broker.snapshot()), ...(await ledgerOf(reads)) });
+      }
+      const auditExit = await audit.terminate();
+      expect(auditExit, audit.describe()).toEqual({ code: 0, signal: null });
+
+      // The verdict on what is stored once every process of ours is gone.
+      const snapshot = await broker.snapshot();
+      verdict = checkCrashLedger({ ...snapshot, ...(await ledgerOf(reads)) });
+      log(`final: ${JSON.stringify(verdict.summary)}`);
+      expect(verdict.violations, servers.map((s) => s.describe(1500)).join('\n')).toEqual([]);
+      expect(verdict.summary.brokerOrdersOfOurs).toBeGreaterThanOrEqual(CRASHES);
+      expect(verdict.summary.brokerTradesOfOurs).toBeGreaterThan(0);
+
+      const brokerNet = await broker.netPositions();
+      const ours = await readOurPositions(reads);
+      for (const [symbol] of INSTRUMENTS) {
+        const mine = ours.find((p) => p.instrumentId === `${symbol}.NSE` && p.product === 'MIS');
+        expect(mine?.netQty ?? 0, `net position of ${symbol} MIS`).toBe(
+          brokerNet.get(`NSE:${symbol}/MIS`) ?? 0,
+        );
+      }
+    } finally {
+      await killAll();
+    }
+  }, 300_000);
+});
+
+async function ledgerOf(reads: LedgerReadOptions) {
+  const { orders, fills } = await readOurLedger(reads);
+  return { ourOrders: orders, ourFills: fills };
+}

@@ -180,6 +180,17 @@ export function buildProgram(): Command {
       parsePositiveInt('speed'),
     )
     .option('--seed <n>', 'with --demo: seed of the synthetic market', parseSeed)
+    .option(
+      '--clock-offset-ms <n>',
+      'run the server clock at wall clock + n ms (only when trading a Kite simulator session)',
+      (value: string): number => {
+        const n = Number(value);
+        if (value.trim() === '' || !Number.isSafeInteger(n)) {
+          throw new InvalidArgumentError(`clock offset ${JSON.stringify(value)} is not an integer of ms`);
+        }
+        return n;
+      },
+    )
     .action(runStart);
 
   program
@@ -231,6 +242,17 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed of the synthetic market (default 1)', parseSeed)
     .option('--redirect-url <url>', 'where the simulated login redirects with a request_token')
     .option('--postback-url <url>', 'where order postbacks are POSTed')
+    .option(
+      '--clock-offset-ms <n>',
+      "run the simulator's clock at wall clock + n ms (e.g. to trade 10:00 IST of a trading day at any hour)",
+      (value: string): number => {
+        const n = Number(value);
+        if (value.trim() === '' || !Number.isSafeInteger(n)) {
+          throw new InvalidArgumentError(`clock offset ${JSON.stringify(value)} is not an integer of ms`);
+        }
+        return n;
+      },
+    )
     .action(runKiteSim);
 
   program

@@ -10,7 +10,7 @@ import {
   type JsonValue,
   type NseCalendar,
 } from '@kitepilot/core';
-import { SystemClock } from '@kitepilot/runtime';
+import { OffsetClock, SystemClock } from '@kitepilot/runtime';
 import { createStore, migrate, schemaVersion, type Store } from '@kitepilot/store';
 import { calendarFromConfig } from './calendar-from-config.ts';
 import type { LoadedConfig } from './config/load-config.ts';
@@ -18,6 +18,15 @@ import { buildApp } from './http/build-app.ts';
 import { createMetricsRegistry } from './http/metrics.ts';
 import type { RouteContext } from './http/route-context.ts';
 import type { TradingSlot } from './trading/trading-slot.ts';
+import { registerKitePostbackRoutes } from './http/routes/kite-postback.ts';
+import type { DemoOptions } from './market-data/demo.ts';
+import {
+  KiteSessionUnavailableError,
+  loadStoredKiteSession,
+  type LoadedKiteSession,
+} from './secrets/stored-kite-session.ts';
+import { startBrokerTrading } from './trading/broker-trading.ts';
+import { startDemoTrading } from './trading/demo-trading.ts';
 import { registerBackfillRoutes } from './http/routes/backfill.ts';
 import { registerMarketDataRoutes } from './http/routes/market-data.ts';
 import { registerWatchlistRoutes } from './http/routes/watchlist.ts';
@@ -30,6 +39,17 @@ export interface StartOptions {
   readonly loaded: LoadedConfig;
   readonly logger: PinoLogger;
   readonly clock?: Clock;
+  /** Environment of the process (secrets, master key); default process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Runs the server's clock at wall + this many ms (`kitepilot start --clock-offset-ms`): refused unless the process
+   * trades a Kite simulator session, since real trading always runs on the wall clock.
+   */
+  readonly clockOffsetMs?: number;
+  /** Runs paper trading on the simulated market of an in-process Kite simulator (`kitepilot start --demo`). */
+  readonly demo?: DemoOptions;
+  /** Where trading journals go (default `<storage.dataDir>`; null keeps none). */
+  readonly journalDir?: string | null;
 }
 
 /** A running KitePilot process: its address and how to stop it. */
@@ -40,6 +60,10 @@ export interface RunningKitePilot {
   readonly store: Store;
   /** The Prometheus registry served at `/metrics`; components register their metrics here. */
   readonly metrics: Registry;
+  /** The trading this process runs, if any (broker trading, or paper trading on the demo market). */
+  readonly trading: TradingSlot;
+  /** Returns the `/status` demo object while a demo runs, else null. */
+  demoStatus(): DemoStatus | null;
   /** Shows a demo (simulated market) in `/status` while `provider` is set; null removes it. */
   setDemoStatus(provider: (() => DemoStatus) | null): void;
   /** Stops serving, closes the store (releasing the data directory) and records the run's end. */
@@ -53,9 +77,16 @@ export interface RunningKitePilot {
 export async function startKitePilot(options: StartOptions): Promise<RunningKitePilot> {
   const { loaded, logger } = options;
   const { config } = loaded;
-  const clock = options.clock ?? new SystemClock();
+  const baseClock = options.clock ?? new SystemClock();
+  const clock =
+    options.clockOffsetMs === undefined
+      ? baseClock
+      : new OffsetClock({ offsetMs: options.clockOffsetMs, base: baseClock });
   const calendar = calendarFromConfig(config);
   const log = logger.child({ component: 'kitepilot' });
+  const env = options.env ?? process.env;
+  const wantsBrokerTrading =
+    options.demo === undefined && (config.trading.strategies.length > 0 || config.trading.mode === 'live');
 
   const opened: OpenedStore = await openConfiguredStore(config, 'owner');
   let app: FastifyInstance | undefined;
@@ -66,6 +97,10 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
       'store ready',
     );
     const store = createStore(opened.driver);
+    // The session is read before serving so that a refused clock offset stops the start with nothing running.
+    let session: LoadedKiteSession | KiteSessionUnavailableError | null = null;
+    if (wantsBrokerTrading) session = await loadTradingSession(config, store, clock, env);
+    if (options.clockOffsetMs !== undefined) refuseClockOffset(options, wantsBrokerTrading, session);
     const startedAt = clock.now();
     // Each start is recorded in the audit log with the configuration snapshot (secrets masked) and its hash.
     await store.audit.append({
@@ -86,9 +121,12 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
     const trading: TradingSlot = { current: null };
     const routeContext: RouteContext = { store, config, clock, calendar, logger, metrics, trading };
     app = buildApp({
-      routes: [registerMarketDataRoutes, registerWatchlistRoutes, registerBackfillRoutes].map(
-        (register) => (instance: FastifyInstance) => register(instance, routeContext),
-      ),
+      routes: [
+        registerMarketDataRoutes,
+        registerWatchlistRoutes,
+        registerBackfillRoutes,
+        registerKitePostbackRoutes,
+      ].map((register) => (instance: FastifyInstance) => register(instance, routeContext)),
       logger,
       metrics,
       statusSource: {
@@ -133,6 +171,39 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
       barRetentionMonths: config.marketData.barRetentionMonths,
     });
 
+    const journalDir = options.journalDir === undefined ? config.storage.dataDir : options.journalDir;
+    try {
+      if (options.demo !== undefined) {
+        const demo = await startDemoTrading(
+          { config, store, metrics, calendar, logger, dataDir: journalDir },
+          options.demo,
+        );
+        trading.current = demo;
+        demoStatus = () => demo.status();
+      } else if (session instanceof KiteSessionUnavailableError) {
+        log.warn(
+          { reason: session.message },
+          'trading idle: no Kite session — run kitepilot kite login (the server keeps serving)',
+        );
+      } else if (session !== null) {
+        await startBrokerTrading({
+          config,
+          store,
+          metrics,
+          logger,
+          calendar,
+          clock,
+          env,
+          dataDir: journalDir,
+          slot: trading,
+          session,
+        });
+      }
+    } catch (error) {
+      retention.stop();
+      throw error;
+    }
+
     let closed = false;
     const serving = app;
     return {
@@ -140,6 +211,8 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
       app: serving,
       store,
       metrics,
+      trading,
+      demoStatus: () => (demoStatus === null ? null : demoStatus()),
       setDemoStatus: (provider) => {
         demoStatus = provider;
       },
@@ -147,6 +220,13 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
         if (closed) return;
         closed = true;
         retention.stop();
+        // Trading stops before the store closes: its last reports, fills and the run's end are written.
+        try {
+          await trading.current?.close();
+        } catch (error) {
+          log.error({ err: error }, 'stopping trading failed');
+        }
+        trading.current = null;
         await serving.close();
         await store.audit.append({
           accountId: null,
@@ -163,6 +243,55 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
     await app?.close();
     await opened.close();
     throw error;
+  }
+}
+
+/**
+ * Returns the stored Kite session of `[trading] account` (simulator sessions allowed), or the reason there is no
+ * usable one.
+ */
+async function loadTradingSession(
+  config: LoadedConfig['config'],
+  store: Store,
+  clock: Clock,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<LoadedKiteSession | KiteSessionUnavailableError> {
+  try {
+    return await loadStoredKiteSession({
+      config,
+      sql: store.driver,
+      clock,
+      accountId: config.trading.account,
+      env,
+      allowSimulator: true,
+    });
+  } catch (error) {
+    if (error instanceof KiteSessionUnavailableError) return error;
+    throw error;
+  }
+}
+
+/** Throws unless a clock offset is asked for while trading a Kite simulator session (real trading: wall clock). */
+function refuseClockOffset(
+  options: StartOptions,
+  wantsBrokerTrading: boolean,
+  session: LoadedKiteSession | KiteSessionUnavailableError | null,
+): void {
+  const offset = options.clockOffsetMs;
+  const why =
+    options.demo !== undefined
+      ? 'the demo runs its own simulated clock'
+      : !wantsBrokerTrading
+        ? 'no trading is configured ([[trading.strategies]] is empty and [trading] mode is not "live")'
+        : session instanceof KiteSessionUnavailableError
+          ? `there is no usable Kite session (${session.message})`
+          : session !== null && !session.simulated
+            ? `the stored Kite session (user ${session.userId}) is a real Kite session: real trading always runs on the wall clock`
+            : null;
+  if (why !== null) {
+    throw new Error(
+      `--clock-offset-ms ${offset} is refused: it applies only when trading a Kite simulator session; ${why}`,
+    );
   }
 }
 

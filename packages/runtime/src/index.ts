@@ -1,2 +1,3 @@
 export * from './system-clock.ts';
 export * from './scaled-clock.ts';
+export * from './offset-clock.ts';

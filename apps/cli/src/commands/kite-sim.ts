@@ -1,4 +1,6 @@
+import { formatIst } from '@kitepilot/core';
 import { startKiteSim, type KiteSim } from '@kitepilot/kite-sim';
+import { OffsetClock } from '@kitepilot/runtime';
 
 /** Flags of `kitepilot kite-sim`. */
 export interface KiteSimFlags {
@@ -8,6 +10,8 @@ export interface KiteSimFlags {
   readonly seed?: number;
   readonly redirectUrl?: string;
   readonly postbackUrl?: string;
+  /** The simulator's clock runs at wall clock + this many ms (market time, token expiry, order timestamps). */
+  readonly clockOffsetMs?: number;
 }
 
 /** Optional plumbing for tests: where to write and what stops the simulator besides SIGINT/SIGTERM. */
@@ -19,7 +23,7 @@ export interface KiteSimRunOptions {
 }
 
 /** Returns the banner printed when the simulator starts: URLs, api key and the clearly labelled test secret. */
-export function kiteSimBanner(sim: KiteSim, seed: number): string {
+export function kiteSimBanner(sim: KiteSim, seed: number, clock?: OffsetClock): string {
   return [
     'Kite Connect SIMULATOR (not Zerodha; simulated market data, instruments named SIM…)',
     `  REST    ${sim.restUrl}   (login: ${sim.restUrl}/connect/login?api_key=${sim.apiKey}&v=3)`,
@@ -27,6 +31,11 @@ export function kiteSimBanner(sim: KiteSim, seed: number): string {
     `  api_key     ${sim.apiKey}`,
     `  api_secret  ${sim.apiSecret}   (SIMULATED TEST CREDENTIAL — never a real Kite secret)`,
     `  seed        ${seed}`,
+    ...(clock === undefined
+      ? []
+      : [
+          `  clock       wall ${clock.offsetMs >= 0 ? '+' : ''}${clock.offsetMs} ms (now ${formatIst(clock.now())})`,
+        ]),
     'Ctrl-C stops it.',
     '',
   ].join('\n');
@@ -35,7 +44,10 @@ export function kiteSimBanner(sim: KiteSim, seed: number): string {
 /** `kitepilot kite-sim`: runs the Kite simulator alone until SIGINT/SIGTERM (or `stop`), then closes it. */
 export async function runKiteSim(flags: KiteSimFlags, options: KiteSimRunOptions = {}): Promise<void> {
   const seed = flags.seed ?? 1;
+  const clock =
+    flags.clockOffsetMs === undefined ? undefined : new OffsetClock({ offsetMs: flags.clockOffsetMs });
   const sim = await startKiteSim({
+    ...(clock === undefined ? {} : { clock }),
     port: flags.port ?? 0,
     seed,
     ...(flags.apiKey !== undefined ? { apiKey: flags.apiKey } : {}),
@@ -43,7 +55,7 @@ export async function runKiteSim(flags: KiteSimFlags, options: KiteSimRunOptions
     ...(flags.redirectUrl !== undefined ? { redirectUrl: flags.redirectUrl } : {}),
     postbackUrl: flags.postbackUrl ?? null,
   });
-  (options.out ?? process.stdout).write(kiteSimBanner(sim, seed));
+  (options.out ?? process.stdout).write(kiteSimBanner(sim, seed, clock));
   options.onStarted?.(sim);
   await new Promise<void>((resolve) => {
     const done = (): void => {

@@ -1,4 +1,4 @@
-import { calendarFromConfig, createLogger, loadConfig, startDemo, startKitePilot } from '@kitepilot/server';
+import { createLogger, loadConfig, startKitePilot } from '@kitepilot/server';
 
 /** Flags of `kitepilot start`. */
 export interface StartFlags {
@@ -12,9 +12,15 @@ export interface StartFlags {
   readonly speed?: number;
   /** With `demo`: the synthetic market's seed. */
   readonly seed?: number;
+  /** The server clock runs at wall clock + this many ms (only when trading a Kite simulator session). */
+  readonly clockOffsetMs?: number;
 }
 
-/** `kitepilot start`: runs KitePilot until SIGTERM or SIGINT, then shuts down gracefully. */
+/**
+ * `kitepilot start`: runs KitePilot until SIGTERM or SIGINT, then shuts down gracefully (trading first, then the
+ * server and the store). With `--demo` it paper-trades the configured strategies on the simulated market; otherwise
+ * it trades on Kite when `[[trading.strategies]]` is set or `[trading] mode = "live"` and a session is stored.
+ */
 export async function runStart(flags: StartFlags): Promise<void> {
   const loaded = loadConfig({
     file: flags.config,
@@ -27,26 +33,32 @@ export async function runStart(flags: StartFlags): Promise<void> {
   if (flags.demo !== true && (flags.speed !== undefined || flags.seed !== undefined)) {
     throw new Error('--speed and --seed apply only with --demo');
   }
-  const running = await startKitePilot({ loaded, logger });
-  let demo: Awaited<ReturnType<typeof startDemo>> | null = null;
-  if (flags.demo === true) {
-    try {
-      demo = await startDemo(running, {
-        config: loaded.config,
-        calendar: calendarFromConfig(loaded.config),
-        logger,
-        ...(flags.speed !== undefined ? { speed: flags.speed } : {}),
-        ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-      });
-    } catch (error) {
-      await running.close();
-      throw error;
-    }
-    const status = demo.status;
-    running.setDemoStatus(() => status());
+  const running = await startKitePilot({
+    loaded,
+    logger,
+    ...(flags.clockOffsetMs === undefined ? {} : { clockOffsetMs: flags.clockOffsetMs }),
+    ...(flags.demo === true
+      ? {
+          demo: {
+            ...(flags.speed !== undefined ? { speed: flags.speed } : {}),
+            ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+          },
+        }
+      : {}),
+  });
+  const demo = running.demoStatus();
+  if (demo !== null) {
     process.stderr.write(
-      `DEMO MODE: SIMULATED MARKET DATA (namespace "simulated"), simulated clock ${status().simulatedNowIst}, ` +
-        `speed ${status().speed}x\n`,
+      `DEMO MODE: SIMULATED MARKET DATA (namespace "simulated"), simulated clock ${demo.simulatedNowIst}, ` +
+        `speed ${demo.speed}x; paper trading on account acc_demo\n`,
+    );
+  }
+  const trading = running.trading.current;
+  if (trading !== null) {
+    const env = trading.env;
+    process.stderr.write(
+      `${env.simulated ? 'SIMULATED ' : ''}${env.mode === 'live' ? 'LIVE' : 'paper'} trading: run ${env.runId}, ` +
+        `account ${env.accountId}, ${env.strategies.length} strateg${env.strategies.length === 1 ? 'y' : 'ies'}\n`,
     );
   }
   process.stderr.write(
@@ -62,18 +74,14 @@ export async function runStart(flags: StartFlags): Promise<void> {
       }
       stopping = true;
       logger.info({ signal }, 'shutting down');
-      const closeDemo =
-        demo === null ? Promise.resolve() : demo.close().then(() => running.setDemoStatus(null));
-      closeDemo
-        .then(() => running.close())
-        .then(
-          () => resolveStopped(),
-          (error: unknown) => {
-            logger.error({ err: error }, 'shutdown failed');
-            process.exitCode = 1;
-            resolveStopped();
-          },
-        );
+      running.close().then(
+        () => resolveStopped(),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exitCode = 1;
+          resolveStopped();
+        },
+      );
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);

@@ -56,6 +56,33 @@ describe('loadStoredKiteSession', () => {
     await expect(load).rejects.toThrow('belongs to the Kite simulator (user SIM001)');
   });
 
+  it('returns the simulator session flagged simulated only when asked to, and real sessions unflagged', async () => {
+    await save('acc_sim2', 'SIM001', clock.now() + 3_600_000);
+    const base = { config, sql: store.driver, clock, env, allowSimulator: true };
+    const sim = await loadStoredKiteSession({ ...base, accountId: 'acc_sim2' });
+    expect(sim).toMatchObject({ userId: 'SIM001', simulated: true });
+    await save('acc_real2', 'AB1234', clock.now() + 3_600_000);
+    expect(await loadStoredKiteSession({ ...base, accountId: 'acc_real2' })).toMatchObject({
+      userId: 'AB1234',
+      simulated: false,
+    });
+    const refused = loadStoredKiteSession({ ...base, allowSimulator: false, accountId: 'acc_sim2' });
+    await expect(refused).rejects.toThrow('belongs to the Kite simulator');
+  });
+
+  it('refuses an expired simulator session even when simulator sessions are allowed', async () => {
+    await save('acc_sim3', 'SIM001', clock.now() - 1);
+    const load = loadStoredKiteSession({
+      config,
+      sql: store.driver,
+      clock,
+      accountId: 'acc_sim3',
+      env,
+      allowSimulator: true,
+    });
+    await expect(load).rejects.toThrow(/expired at/);
+  });
+
   it('refuses an expired session and a missing one', async () => {
     await save('acc_old', 'CD5678', clock.now() - 1);
     await expect(

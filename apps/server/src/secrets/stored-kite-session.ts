@@ -22,14 +22,25 @@ export interface StoredKiteSessionOptions {
   /** Default `acc_default`. */
   readonly accountId?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Accept the Kite simulator's session (user SIM001) and flag it `simulated` instead of refusing it: only for a
+   * caller that keeps everything it does in the 'simulated' namespace (DESIGN.md invariant 9). Default false.
+   */
+  readonly allowSimulator?: boolean;
+}
+
+/** A loaded Kite session; `simulated` is true when it is the Kite simulator's (only with `allowSimulator`). */
+export interface LoadedKiteSession extends StoredKiteSession {
+  readonly simulated: boolean;
 }
 
 /**
- * Returns the account's stored Kite session, decrypted, when it is still valid and not the simulator's; otherwise
- * throws `KiteSessionUnavailableError` with a message that says what to do. It never creates a master key (a missing
- * key means no session can have been stored). Every caller records real market data.
+ * Returns the account's stored Kite session, decrypted, when it is still valid and not the simulator's (unless
+ * `allowSimulator`, which returns it flagged `simulated`); otherwise throws `KiteSessionUnavailableError` with a
+ * message that says what to do. It never creates a master key (a missing key means no session can have been
+ * stored). Callers without `allowSimulator` record real market data.
  */
-export async function loadStoredKiteSession(options: StoredKiteSessionOptions): Promise<StoredKiteSession> {
+export async function loadStoredKiteSession(options: StoredKiteSessionOptions): Promise<LoadedKiteSession> {
   const { config, clock } = options;
   const env = options.env ?? process.env;
   const accountId = parseAccountId(options.accountId ?? 'acc_default');
@@ -53,7 +64,8 @@ export async function loadStoredKiteSession(options: StoredKiteSessionOptions): 
   }
   // Invariant 9: simulated data never mixes with real data. A session from the Kite simulator (`kitepilot kite login`
   // against `kitepilot kite-sim`) must not feed the real namespace; the demo has its own in-process path.
-  if (session.userId === SIM_USER_ID) {
+  const simulated = session.userId === SIM_USER_ID;
+  if (simulated && options.allowSimulator !== true) {
     throw new KiteSessionUnavailableError(
       `the Kite session of ${accountId} belongs to the Kite simulator (user ${SIM_USER_ID}): it cannot feed real ` +
         'market data; use `kitepilot ingest --demo` or `kitepilot start --demo`, or log in to Kite',
@@ -65,7 +77,7 @@ export async function loadStoredKiteSession(options: StoredKiteSessionOptions): 
         'run `kitepilot kite login` again',
     );
   }
-  return session;
+  return { ...session, simulated };
 }
 
 /** Returns a REST client authenticated with a stored session, on the configured REST root. */

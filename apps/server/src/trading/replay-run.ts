@@ -382,61 +382,25 @@ function countsOf(records: TradeRecords): ReplayCounts {
   };
 }
 
-const signalRecord = (s: Signal): ComparedRecord => ({
-  id: s.id,
-  strategyId: s.strategyId,
-  instrumentId: s.instrumentId,
-  direction: s.direction,
-  strength: s.strength,
-  reason: s.reason,
-  tsEvent: s.tsEvent,
-});
+/** The fields compared, per kind of record (exported for the command that prints differences). */
+export const COMPARED_FIELDS = {
+  signal: ['id', 'strategyId', 'instrumentId', 'direction', 'strength', 'reason', 'tsEvent'],
+  intent: [
+    ...['id', 'strategyId', 'instrumentId', 'side', 'qty', 'orderType', 'product', 'validity'],
+    ...['limitPricePaise', 'triggerPricePaise', 'stopLossPaise', 'reason', 'tsEvent'],
+  ],
+  decision: ['intentId', 'strategyId', 'decision', 'code', 'reason', 'slices', 'decidedAt'],
+  order: [
+    ...['clientOrderId', 'intentId', 'strategyId', 'instrumentId', 'side', 'qty', 'orderType', 'product'],
+    ...['limitPricePaise', 'triggerPricePaise', 'venueOrderId', 'status', 'filledQty', 'filledValuePaise'],
+    ...['cancelledQty', 'createdAt', 'updatedAt'],
+  ],
+} as const satisfies Record<Exclude<ReplayDifferenceKind, 'start-state'>, readonly string[]>;
 
-const intentRecord = (i: OrderIntent): ComparedRecord => ({
-  id: i.id,
-  strategyId: i.strategyId,
-  instrumentId: i.instrumentId,
-  side: i.side,
-  qty: i.qty,
-  orderType: i.orderType,
-  product: i.product,
-  validity: i.validity,
-  limitPricePaise: i.limitPricePaise,
-  triggerPricePaise: i.triggerPricePaise,
-  stopLossPaise: i.stopLossPaise,
-  reason: i.reason,
-  tsEvent: i.tsEvent,
-});
-
-const decisionRecord = (d: RiskDecision): ComparedRecord => ({
-  intentId: d.intentId,
-  strategyId: d.strategyId,
-  decision: d.decision,
-  code: d.code,
-  reason: d.reason,
-  slices: d.slices === null ? null : [...d.slices],
-  decidedAt: d.decidedAt,
-});
-
-const orderRecord = (o: Order): ComparedRecord => ({
-  clientOrderId: o.clientOrderId,
-  intentId: o.intentId,
-  strategyId: o.strategyId,
-  instrumentId: o.instrumentId,
-  side: o.side,
-  qty: o.qty,
-  orderType: o.orderType,
-  product: o.product,
-  limitPricePaise: o.limitPricePaise,
-  triggerPricePaise: o.triggerPricePaise,
-  venueOrderId: o.venueOrderId,
-  status: o.status,
-  filledQty: o.filledQty,
-  filledValuePaise: o.filledValuePaise,
-  cancelledQty: o.cancelledQty,
-  createdAt: o.createdAt,
-  updatedAt: o.updatedAt,
-});
+function pick(value: object, fields: readonly string[]): ComparedRecord {
+  const v = value as Readonly<Record<string, ComparedRecord[string] | undefined>>;
+  return Object.fromEntries(fields.map((f) => [f, v[f] ?? null]));
+}
 
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -469,17 +433,21 @@ interface KindDifference {
   readonly at: number;
 }
 
-function firstOfKind<T>(
-  kind: ReplayDifferenceKind,
+function firstOfKind<T extends object>(
+  kind: Exclude<ReplayDifferenceKind, 'start-state'>,
   stored: readonly T[],
   replayed: readonly T[],
   time: (t: T) => number,
   id: (t: T) => string,
-  record: (t: T) => ComparedRecord,
 ): KindDifference | null {
   const s = sorted(stored, time, id);
   const r = sorted(replayed, time, id);
-  const difference = firstDifferenceOf(kind, s.map(record), r.map(record));
+  const fields = COMPARED_FIELDS[kind];
+  const difference = firstDifferenceOf(
+    kind,
+    s.map((x) => pick(x, fields)),
+    r.map((x) => pick(x, fields)),
+  );
   if (difference === null) return null;
   const times = [s[difference.index], r[difference.index]].flatMap((t) => (t === undefined ? [] : [time(t)]));
   return { difference, at: Math.min(...times) };
@@ -515,7 +483,6 @@ export function compareReplay(
       replayed.signals,
       (x) => x.tsEvent,
       (x) => x.id,
-      signalRecord,
     ),
     firstOfKind(
       'intent',
@@ -523,7 +490,6 @@ export function compareReplay(
       replayed.intents,
       (x) => x.tsEvent,
       (x) => x.id,
-      intentRecord,
     ),
     firstOfKind(
       'decision',
@@ -531,7 +497,6 @@ export function compareReplay(
       replayed.decisions,
       (x) => x.decidedAt,
       (x) => x.intentId,
-      decisionRecord,
     ),
     firstOfKind(
       'order',
@@ -539,7 +504,6 @@ export function compareReplay(
       replayed.orders,
       (x) => x.createdAt,
       (x) => x.clientOrderId,
-      orderRecord,
     ),
   ].filter((c): c is KindDifference => c !== null);
   // Stable: at the same time the earlier kind in the trading path wins.

@@ -4,6 +4,7 @@ import { chargesSuite } from './charges.bench.ts';
 import { coreSuite } from './core.bench.ts';
 import { ingestSuite } from './ingest.bench.ts';
 import { kiteDecodeSuite } from './kite-decode.bench.ts';
+import { latencySuite } from './latency.bench.ts';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
 export const SUITES: readonly BenchSuite[] = [
@@ -12,4 +13,5 @@ export const SUITES: readonly BenchSuite[] = [
   barsSuite,
   ingestSuite,
   chargesSuite,
+  latencySuite,
 ];

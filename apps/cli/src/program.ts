@@ -18,6 +18,7 @@ import type { PaperFlags } from './commands/paper.ts';
 import type { ReplayFlags } from './commands/replay.ts';
 import type { PositionsFlags, TradingDayFlags } from './commands/trading-reads.ts';
 import type { ControlFlags, FlattenFlags } from './commands/trading-control.ts';
+import type { JournalReplayFlags } from './commands/journal.ts';
 import type { RetentionRunFlags } from './commands/retention.ts';
 import type { TicksFlags } from './commands/ticks.ts';
 import type { WatchlistAddFlags, WatchlistListFlags } from './commands/watchlist.ts';
@@ -107,6 +108,9 @@ const runAcknowledge = lazy<ControlFlags>(
 );
 const runTradingStatus = lazy<ControlFlags>(
   async () => (f) => import('./commands/trading-control.ts').then((m) => m.runTradingStatus(f)),
+);
+const runJournalReplay = lazy<JournalReplayFlags>(
+  async () => (f) => import('./commands/journal.ts').then((m) => m.runJournalReplay(f)),
 );
 const runCharges = async (flags: object) => {
   const { runCharges: run } = await import('./commands/charges.ts');
@@ -346,6 +350,17 @@ export function buildProgram(): Command {
     .option(...DATA_DIR)
     .option(...CONFIG)
     .action(runTradingStatus);
+
+  const journal = program.command('journal').description('the kernel journal of paper and live runs');
+  journal
+    .command('replay')
+    .description('replay a run from its journal through the kernel and compare with what it stored')
+    .requiredOption('--run <run_id>', 'the run to replay')
+    .option('--account <acc_id>', "the run's account (default: the account that holds it)")
+    .option('--json', 'print the comparison as JSON')
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runJournalReplay);
 
   program
     .command('positions')

@@ -2,17 +2,19 @@
 // journal (<dataDir>/journal/<runId>.jsonl) through the kernel and compares the signals, intents, risk decisions and
 // orders it produces with the ones the run stored. Prints "identical" or the first difference; a run that does not
 // replay identically is an error (exit code 1).
-import { calendarFromConfig, createLogger, journalFilePath, type TornJournalLine } from '@kitepilot/server';
-import { parseAccountId, parseRunId, type AccountId, type RunId } from '@kitepilot/core';
-import type { Store } from '@kitepilot/store';
-// replay-run is not exported from @kitepilot/server's index yet (apps/server/src/trading/index.ts).
 import {
+  calendarFromConfig,
+  createLogger,
+  journalFilePath,
+  type TornJournalLine,
   compareReplay,
   readStoredRun,
   replayTradingRun,
   type ReplayComparison,
   type ReplayDifference,
-} from '../../../server/src/trading/replay-run.ts';
+} from '@kitepilot/server';
+import { parseAccountId, parseRunId, type AccountId, type RunId } from '@kitepilot/core';
+import type { Store } from '@kitepilot/store';
 import { stdoutIo, withStore, type CommandIo } from './market-data-cli.ts';
 
 /** Flags of `kitepilot journal replay`. */

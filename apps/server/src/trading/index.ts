@@ -6,3 +6,4 @@ export * from './sql-order-store.ts';
 export * from './trading-environment.ts';
 export * from './trading-summary.ts';
 export * from './trading-slot.ts';
+export * from './replay-run.ts';

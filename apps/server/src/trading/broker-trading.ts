@@ -36,6 +36,7 @@ import { MapInstrumentCatalog, type AlertLevel, type Kernel, type OrderManager }
 import {
   DegradingExecutionClient,
   KiteExecutionClient,
+  positionMismatches,
   reconcileWithBroker,
   type KiteRestClient,
   type MalformedOrderUpdate,
@@ -422,16 +423,22 @@ async function reconcileAtStart(c: ReconcileContext): Promise<ReconcilePlan> {
   const { startMs, endMs } = istDayBounds(nowMs);
   const open = await c.store.orders.listNonTerminal(c.accountId);
   const today = await c.store.orders.listBetween(c.accountId, startMs, endMs);
-  const positions = await c.store.positions.list(c.accountId);
   const knownIntentIds = [...today, ...open].map((o) => o.intentId);
-  const plan = await reconcileWithBroker(c.rest, {
+  const orderPlan = await reconcileWithBroker(c.rest, {
     accountId: c.accountId,
     nowMs,
     orders: open,
     knownIntentIds,
-    positions,
   });
-  await applyPlan(c, plan, null);
+  await applyPlan(c, orderPlan, null);
+  // Positions are compared once the broker's fills of our orders are applied, not before.
+  const plan: ReconcilePlan = {
+    ...orderPlan,
+    positionMismatches: positionMismatches(
+      await c.store.positions.list(c.accountId),
+      (await c.rest.getPositions()).net,
+    ),
+  };
   c.log.info(
     {
       openOrders: open.length,

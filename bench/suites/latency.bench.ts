@@ -17,8 +17,11 @@
 //
 // Variants: the journal off and on (every input encoded with encodeKernelInput into a string sink joined in
 // batches of 256 lines, as the JSONL journal file does), with the SEBI 10 orders/s check hidden from the risk
-// engine (UnthrottledRiskEngine) so that orders flow at ~1 % of ticks; and the same with that limit in force,
-// where most intents are denied (the denial path under load).
+// engine (UnthrottledRiskEngine) so that orders flow at ~1 % of ticks; the same with that limit in force, where
+// most intents are denied (the denial path under load); and, unpaced (1000 ticks per event-loop turn, until the
+// kernel is idle), the capacity in ticks/s with the journal off and on, which tells how loaded 18k ticks/s is.
+// A last row gives encodeKernelInput's cost for one full-mode tick, what the journal adds to every tick.
+// KITEPILOT_BENCH_LATENCY_VARIANTS=paper,journal,sebi,capacity,capacity-journal selects variants (default all).
 import { performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { istToEpochMs, NseCalendar, rupeesToPaise } from '@kitepilot/core';
 import { encodeKernelInput, makeRiskLimits } from '@kitepilot/engine';

@@ -1,5 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { istToEpochMs } from '@kitepilot/core';
+import type { KiteSim } from '@kitepilot/kite-sim';
+import { SystemClock } from '@kitepilot/runtime';
 import { runKiteSim } from './kite-sim.ts';
 
 describe('runKiteSim', () => {
@@ -32,5 +35,41 @@ describe('runKiteSim', () => {
     stop.abort();
     await running;
     await expect(fetch(`${restUrl}/instruments/NSE`)).rejects.toThrow();
+  });
+
+  it('runs the simulator on wall clock + --clock-offset-ms: its market time is the shifted time', async () => {
+    let output = '';
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        output += chunk.toString('utf8');
+        callback();
+      },
+    });
+    const stop = new AbortController();
+    let sim: KiteSim | null = null;
+    const clockOffsetMs = istToEpochMs('2030-01-02', '10:00:00') - new SystemClock().now();
+    const running = runKiteSim(
+      { clockOffsetMs },
+      {
+        out,
+        stop: stop.signal,
+        onStarted: (s) => {
+          sim = s;
+        },
+      },
+    );
+    await expect.poll(() => sim).not.toBeNull();
+    const started = sim as unknown as KiteSim;
+    expect(output).toMatch(/clock {7}wall \+\d+ ms \(now 2030-01-02T10:00/);
+    const res = await fetch(`${started.restUrl}/quote?i=NSE:SIMINFY`, {
+      headers: {
+        'X-Kite-Version': '3',
+        Authorization: `token ${started.apiKey}:${started.createAccessToken()}`,
+      },
+    });
+    const body = (await res.json()) as { data: Record<string, { timestamp: string }> };
+    expect(body.data['NSE:SIMINFY']?.timestamp).toMatch(/^2030-01-02 10:0/);
+    stop.abort();
+    await running;
   });
 });

@@ -7,3 +7,4 @@ export * from './trading-environment.ts';
 export * from './trading-summary.ts';
 export * from './trading-slot.ts';
 export * from './replay-run.ts';
+export * from './broker-trading.ts';

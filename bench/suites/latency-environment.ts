@@ -66,6 +66,11 @@ export class UnthrottledRiskEngine implements RiskEngine {
   monitor(snapshot: RiskSnapshot): MonitorAction {
     return this.#inner.monitor(snapshot);
   }
+
+  /** Runs the inner per-tick monitor. */
+  monitorPnl(pnlPaise: Paise): MonitorAction {
+    return this.#inner.monitorPnl(pnlPaise);
+  }
 }
 
 /** A journal sink that encodes every input as the JSONL journal does and joins lines in batches of 256. */

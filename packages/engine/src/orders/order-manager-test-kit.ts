@@ -28,6 +28,7 @@ import {
   type OrderEvent,
   type OrderEventSource,
   type OrderIntent,
+  type Paise,
   type OrderUpdateReceived,
   type RiskDecision,
   makeTick,
@@ -190,6 +191,7 @@ export class FakeRisk implements RiskEngine {
       ? deny(i, s, 'kill-switch', 'the kill switch is on')
       : allow(i, s);
   monitorWith: (snapshot: RiskSnapshot) => MonitorAction = () => ({ action: 'none' });
+  monitorPnlWith: (pnlPaise: Paise) => MonitorAction = () => ({ action: 'none' });
   monitorCalls = 0;
 
   check(intent: OrderIntent, snapshot: RiskSnapshot): RiskDecision {
@@ -200,6 +202,11 @@ export class FakeRisk implements RiskEngine {
   monitor(snapshot: RiskSnapshot): MonitorAction {
     this.monitorCalls += 1;
     return this.monitorWith(snapshot);
+  }
+
+  monitorPnl(pnlPaise: Paise): MonitorAction {
+    this.monitorCalls += 1;
+    return this.monitorPnlWith(pnlPaise);
   }
 }
 

@@ -234,11 +234,7 @@ describe('OrderManager flatten', () => {
       limitPricePaise: paise(2_600_000),
       stopLossPaise: paise(2_590_000),
     });
-    h.risk.monitorWith = (s) => {
-      const pnl = s.positions.reduce(
-        (t, p) => t + (p.markPaise === null ? 0 : p.netQty * p.markPaise - p.costBasisPaise),
-        0,
-      );
+    h.risk.monitorPnlWith = (pnl) => {
       return pnl <= -5000
         ? { action: 'flatten-and-halt', reason: `P&L ${pnl} at the cap 5000`, pnlPaise: paise(pnl) }
         : { action: 'none' };

@@ -2,6 +2,7 @@
 // (DESIGN.md §4). Every write is awaited before the step that depends on it: the intent before the decision, the
 // order row (INITIALIZED) before the broker call, the raw broker message before it is applied (invariants 1–3).
 import {
+  addPaise,
   CalendarRangeError,
   InvariantError,
   isTerminalStatus,
@@ -422,7 +423,9 @@ export class OrderManager implements TradingCore {
   #monitor(): Promise<void> | undefined {
     const day = this.#today();
     if (this.#lossCapDay === day) return undefined;
-    const action = this.#risk.monitor(this.#snapshot('system', null));
+    // Per tick: the day's P&L from the portfolio's running figures, no snapshot (the risk engine decides).
+    const pnl = addPaise(this.#portfolio.realisedNetTodayPaise(), this.#portfolio.totalUnrealisedPnlPaise());
+    const action = this.#risk.monitorPnl(pnl);
     if (action.action === 'none') return undefined;
     this.#lossCapDay = day;
     return this.#flattenAndHalt(action.reason, action.pnlPaise);

@@ -285,6 +285,14 @@ describe('RiskEngine.monitor', () => {
     );
   });
 
+  it('decides the same from the summed day P&L (the per-tick path) as from a snapshot', () => {
+    expect(engine.monitorPnl(paise(-999_999))).toEqual({ action: 'none' });
+    expect(engine.monitorPnl(paise(-1_000_000))).toEqual(
+      engine.monitor(aSnapshot({ positions: [], realisedPnlTodayPaise: paise(-1_000_000) })),
+    );
+    expect(engine.monitorPnl(paise(-1_000_000))).toMatchObject({ action: 'flatten-and-halt' });
+  });
+
   it('ignores positions without a mark', () => {
     const position = aPosition({ markPaise: null });
     expect(

@@ -3,6 +3,7 @@ import {
   paise,
   type Instrument,
   type OrderIntent,
+  type Paise,
   type RiskCheckCode,
   type RiskDecision,
 } from '@kitepilot/core';
@@ -80,6 +81,15 @@ export class DefaultRiskEngine implements RiskEngine {
       // A position with no mark yet has no known unrealised P&L; it counts once its first price arrives.
       if (p.markPaise !== null) pnl += BigInt(p.netQty) * BigInt(p.markPaise) - BigInt(p.costBasisPaise);
     }
+    return this.#monitorTotal(pnl);
+  }
+
+  /** Decides from the day's P&L already summed (the order manager's per-tick path). */
+  monitorPnl(pnlPaise: Paise): MonitorAction {
+    return this.#monitorTotal(BigInt(pnlPaise));
+  }
+
+  #monitorTotal(pnl: bigint): MonitorAction {
     const cap = this.limits.dailyLossCapPaise;
     if (pnl > -BigInt(cap)) return { action: 'none' };
     const safe = Number(pnl);

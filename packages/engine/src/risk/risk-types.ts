@@ -109,4 +109,9 @@ export interface RiskEngine {
   check(intent: OrderIntent, snapshot: RiskSnapshot): RiskDecision;
   /** After each fill or price change: at the loss cap (realised + unrealised ≤ −cap), flatten and halt. */
   monitor(snapshot: RiskSnapshot): MonitorAction;
+  /**
+   * The same decision from the day's P&L already summed (realised net of charges + unrealised at the marks): the
+   * per-tick path, which must not build a snapshot.
+   */
+  monitorPnl(pnlPaise: Paise): MonitorAction;
 }

@@ -37,8 +37,6 @@ import {
 import { freePort, killAll, spawnKitepilot, type KitepilotProcess } from './testing/crash-processes.ts';
 
 const SEED = Number(process.env['KITEPILOT_CRASH_SEED'] ?? 20_261_123);
-/** Restarts after a SIGKILL. */
-const CRASHES = 4;
 /** How long a restarted server may take to place its first order before the kill lands anyway. */
 const NEW_ORDER_WAIT_MS = 30_000;
 
@@ -52,6 +50,8 @@ const INSTRUMENTS: readonly (readonly [symbol: string, qty: number])[] = [
   ['SIMITC', 727],
   ['SIMTATASTEEL', 1820],
   ['SIMMARUTI', 23],
+  ['SIMPAGEIND', 7],
+  ['SIMIDEA', 31_746],
 ];
 
 const STRATEGIES: readonly CrashStrategy[] = INSTRUMENTS.map(([symbol, qty]) => ({
@@ -85,16 +85,22 @@ type KillPlan =
   | { readonly kind: 'after-order'; readonly delayMs: number }
   | { readonly kind: 'after-ready'; readonly delayMs: number };
 
+/** The kinds of kill moment, each used at least once per run; their order and delays come from the seed. */
+const KILL_KINDS: readonly KillPlan['kind'][] = ['on-sight', 'after-order', 'after-ready', 'on-sight'];
+
 function killPlans(random: () => number): KillPlan[] {
-  const plans: KillPlan[] = [];
-  for (let i = 0; i < CRASHES; i++) {
-    // The first crash needs orders to exist, so it never lands during the first start-up.
-    const pick = i === 0 ? Math.floor(random() * 2) : Math.floor(random() * 3);
-    if (pick === 0) plans.push({ kind: 'on-sight' });
-    else if (pick === 1) plans.push({ kind: 'after-order', delayMs: Math.floor(random() * 3000) });
-    else plans.push({ kind: 'after-ready', delayMs: Math.floor(random() * 1500) });
+  const kinds = [...KILL_KINDS];
+  for (let i = kinds.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [kinds[i], kinds[j]] = [kinds[j] as KillPlan['kind'], kinds[i] as KillPlan['kind']];
   }
-  return plans;
+  // The first crash needs orders to exist, so it never lands during the first start-up.
+  if (kinds[0] === 'after-ready') kinds.push(kinds.shift() as KillPlan['kind']);
+  return kinds.map((kind): KillPlan => {
+    if (kind === 'on-sight') return { kind };
+    if (kind === 'after-order') return { kind, delayMs: Math.floor(random() * 3000) };
+    return { kind, delayMs: Math.floor(random() * 1500) };
+  });
 }
 
 const dirs: string[] = [];
@@ -139,11 +145,17 @@ describe('crash recovery against the Kite simulator as an external process', () 
       });
     config(STRATEGIES);
     await loginToSimulator({ restUrl: sim.restUrl, configPath, dataDir, env, cwd: root });
-    const broker = await SimulatorBrokerView.login(sim.restUrl, SIM_API_KEY, SIM_API_SECRET);
+    const broker = await SimulatorBrokerView.login({
+      restUrl: sim.restUrl,
+      wsUrl: sim.wsUrl,
+      apiKey: SIM_API_KEY,
+      apiSecret: SIM_API_SECRET,
+    });
+    await broker.connectOrderUpdates();
     const reads: LedgerReadOptions = { date: day.date, configPath, dataDir, env, cwd: root };
 
     const servers: KitepilotProcess[] = [];
-    const startServer = async (name: string): Promise<KitepilotProcess> => {
+    const spawnServer = (name: string): KitepilotProcess => {
       const server = spawnKitepilot(
         name,
         ['start', '--config', configPath, '--data-dir', dataDir, '--clock-offset-ms', String(clockOffsetMs)],
@@ -151,49 +163,50 @@ describe('crash recovery against the Kite simulator as an external process', () 
         root,
       );
       servers.push(server);
-      await waitForHttp(`http://127.0.0.1:${serverPort}/health`, server, 90_000);
       return server;
     };
-    const waitForTrading = async (server: KitepilotProcess): Promise<void> => {
-      await waitForHttp(`http://127.0.0.1:${serverPort}/api/trading/status`, server, 60_000, async (r) => {
-        const body = (await r.json()) as { running?: boolean };
-        return body.running === true;
-      });
-    };
-    /** Resolves with the number of our broker orders once it exceeds `known`, or null after `timeoutMs`. */
-    const waitForNewOrder = async (known: number, timeoutMs: number): Promise<number | null> => {
-      const deadline = performance.now() + timeoutMs;
-      while (performance.now() < deadline) {
-        const count = (await broker.ourOrders()).length;
-        if (count > known) return count;
-        await pause(150);
-      }
-      return null;
-    };
+    const health = (server: KitepilotProcess) =>
+      waitForHttp(`http://127.0.0.1:${serverPort}/health`, server, 90_000);
+    // `kitepilot start` prints this once trading runs: recovery and reconciliation are done, strategies started.
+    const waitForTrading = (server: KitepilotProcess) =>
+      server.waitForStderr(/LIVE trading: run run_/, 90_000);
+    const ourTags = async () => new Set((await broker.ourOrders()).map((o) => o.tag ?? ''));
 
     try {
       let known = 0;
       for (const [i, plan] of plans.entries()) {
-        const server = await startServer(`server#${i}`);
-        const startedAt = performance.now();
+        const before = await ourTags();
+        const server = spawnServer(`server#${i}`);
+        const spawnedAt = performance.now();
         if (plan.kind === 'after-ready') {
+          await health(server);
           await pause(plan.delayMs);
         } else {
-          const count = await waitForNewOrder(known, NEW_ORDER_WAIT_MS);
-          if (count === null) {
+          // On sight, SIGKILL goes out from the ticker's message handler: the simulator pushes the order update
+          // while its answer to the placement is still on its way to the server.
+          const sighted = await Promise.race([
+            broker.nextNewOrderUpdate(before, NEW_ORDER_WAIT_MS, () => {
+              if (plan.kind === 'on-sight') server.child.kill('SIGKILL');
+            }),
+            server.exited.then(() => {
+              throw new Error(`crash ${i}: the server exited on its own\n${server.describe()}`);
+            }),
+          ]);
+          if (sighted === null) {
             throw new Error(
               `crash ${i}: no new order at the broker within ${NEW_ORDER_WAIT_MS} ms of a restart ` +
-                `(${known} orders before it)\n${server.describe()}`,
+                `(${before.size} orders before it)\n${server.describe()}`,
             );
           }
           if (plan.kind === 'after-order') await pause(plan.delayMs);
         }
+        const tradingBeforeKill = /LIVE trading: run run_/.test(server.stderr);
         const exit = await server.kill9();
         const orders = (await broker.ourOrders()).length;
         log(
           `crash ${i} (${plan.kind}${'delayMs' in plan ? ` ${plan.delayMs} ms` : ''}): SIGKILL ` +
-            `${Math.round(performance.now() - startedAt)} ms after /health, ${orders - known} new orders ` +
-            `(${orders} in all), exit ${JSON.stringify(exit)}`,
+            `${Math.round(performance.now() - spawnedAt)} ms after spawn, trading ${tradingBeforeKill ? 'had' : 'had not'} ` +
+            `started, ${orders - before.size} new orders (${orders} in all); its start: ${reconciliationOf(server)}`,
         );
         expect(exit.signal).toBe('SIGKILL');
         known = orders;
@@ -201,17 +214,24 @@ describe('crash recovery against the Kite simulator as an external process', () 
       expect(known, 'the strategies placed orders before the crashes').toBeGreaterThan(0);
 
       // A normal run after the last crash: it recovers, reconciles and trades on.
-      const resumed = await startServer('server#resumed');
+      const before = await ourTags();
+      const resumed = spawnServer('server#resumed');
       await waitForTrading(resumed);
-      const resumedOrders = await waitForNewOrder(known, NEW_ORDER_WAIT_MS);
-      log(`resumed run: ${resumedOrders === null ? 'no new order' : `${resumedOrders - known} new orders`}`);
+      const resumedOrder = await broker.nextNewOrderUpdate(before, NEW_ORDER_WAIT_MS);
+      // A moment for the order's fills to reach the server before it stops.
+      await pause(1000);
+      log(
+        `resumed run: ${resumedOrder === null ? 'no new order' : `new order ${resumedOrder.tag ?? ''}`}; ` +
+          `its start: ${reconciliationOf(resumed)}`,
+      );
       const resumedExit = await resumed.terminate();
       expect(resumedExit, resumed.describe()).toEqual({ code: 0, signal: null });
 
       // A reconciliation run without strategies: nothing new is placed while our books catch up with the broker's.
       config([]);
-      const audit = await startServer('server#audit');
+      const audit = spawnServer('server#audit');
       await waitForTrading(audit);
+      log(`reconciliation run: its start: ${reconciliationOf(audit)}`);
       let verdict = checkCrashLedger({ ...(await broker.snapshot()), ...(await ledgerOf(reads)) });
       const settleDeadline = performance.now() + 30_000;
       while (verdict.violations.length > 0 && performance.now() < settleDeadline) {
@@ -226,7 +246,7 @@ describe('crash recovery against the Kite simulator as an external process', () 
       verdict = checkCrashLedger({ ...snapshot, ...(await ledgerOf(reads)) });
       log(`final: ${JSON.stringify(verdict.summary)}`);
       expect(verdict.violations, servers.map((s) => s.describe(1500)).join('\n')).toEqual([]);
-      expect(verdict.summary.brokerOrdersOfOurs).toBeGreaterThanOrEqual(CRASHES);
+      expect(verdict.summary.brokerOrdersOfOurs).toBeGreaterThanOrEqual(KILL_KINDS.length);
       expect(verdict.summary.brokerTradesOfOurs).toBeGreaterThan(0);
 
       const brokerNet = await broker.netPositions();
@@ -238,10 +258,33 @@ describe('crash recovery against the Kite simulator as an external process', () 
         );
       }
     } finally {
+      await broker.close();
       await killAll();
     }
   }, 300_000);
 });
+
+/** Returns what a server logged of its start-up reconciliation (for the test's log, never asserted). */
+function reconciliationOf(server: KitepilotProcess): string {
+  const line = server.stdout.split('\n').find((l) => l.includes('"msg":"reconciled with the broker"'));
+  if (line === undefined) return 'no reconciliation logged';
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch (error) {
+    return `unreadable log line (${(error as Error).message})`;
+  }
+  const fields = [
+    'openOrders',
+    'reports',
+    'notPlaced',
+    'pending',
+    'flagged',
+    'external',
+    'positionMismatches',
+  ];
+  return fields.map((f) => `${f} ${String(entry[f])}`).join(', ');
+}
 
 async function ledgerOf(reads: LedgerReadOptions) {
   const { orders, fills } = await readOurLedger(reads);

@@ -1,8 +1,9 @@
 // The broker's side of a crash-recovery test: a login against the Kite simulator running as another process
-// (its auto-approved /connect/login redirect carries the request token), and reads of its orderbook and
-// tradebook with a session of the test's own.
+// (its auto-approved /connect/login redirect carries the request token), reads of its orderbook and tradebook,
+// and its ticker's order updates (pushed while the placement's HTTP answer is still on its way to the platform),
+// all with a session of the test's own.
 import { intentIdFromTag } from '@kitepilot/core';
-import { KiteRestClient, type KiteOrder } from '@kitepilot/kite';
+import { KiteRestClient, KiteTickerClient, type KiteOrder, type KiteOrderUpdate } from '@kitepilot/kite';
 import { SystemClock } from '@kitepilot/runtime';
 import type { BrokerOrderView, BrokerTradeView } from './crash-ledger-check.ts';
 
@@ -30,27 +31,93 @@ export function isOurs(order: Pick<KiteOrder, 'tag'>): boolean {
   return intentIdFromTag(order.tag) !== null;
 }
 
-/** Reads the simulator's books as the account holder (the platform's session). */
+/** Reads the simulator's books and order updates as the account holder, with a session of its own. */
 export class SimulatorBrokerView {
   readonly #client: KiteRestClient;
+  readonly #wsUrl: string;
+  readonly #listeners = new Set<(update: KiteOrderUpdate) => void>();
+  #ticker: KiteTickerClient | null = null;
 
-  private constructor(client: KiteRestClient) {
+  /** Use login(). */
+  private constructor(client: KiteRestClient, wsUrl: string) {
     this.#client = client;
+    this.#wsUrl = wsUrl;
   }
 
   /**
    * Logs in with a session of its own (the simulator approves every login and keeps sessions independent), so
    * the test's reads never touch the platform's session.
    */
-  static async login(restUrl: string, apiKey: string, apiSecret: string): Promise<SimulatorBrokerView> {
+  static async login(options: {
+    readonly restUrl: string;
+    readonly wsUrl: string;
+    readonly apiKey: string;
+    readonly apiSecret: string;
+  }): Promise<SimulatorBrokerView> {
     const client = new KiteRestClient({
-      apiKey,
-      baseUrl: restUrl,
+      apiKey: options.apiKey,
+      baseUrl: options.restUrl,
       clock: new SystemClock(),
       timeoutMs: 10_000,
     });
-    await client.generateSession(await simulatorRequestToken(restUrl, apiKey), apiSecret);
-    return new SimulatorBrokerView(client);
+    await client.generateSession(
+      await simulatorRequestToken(options.restUrl, options.apiKey),
+      options.apiSecret,
+    );
+    return new SimulatorBrokerView(client, options.wsUrl);
+  }
+
+  /** Connects to the simulator's ticker (order updates flow without subscriptions); resolves once connected. */
+  async connectOrderUpdates(timeoutMs = 10_000): Promise<void> {
+    if (this.#ticker !== null) return;
+    const ticker = new KiteTickerClient({
+      wsUrl: this.#wsUrl,
+      apiKey: this.#client.apiKey,
+      accessToken: this.#client.accessToken ?? '',
+      clock: new SystemClock(),
+    });
+    this.#ticker = ticker;
+    ticker.on('orderUpdate', (update) => {
+      for (const listener of this.#listeners) listener(update);
+    });
+    const connected = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`ticker ${this.#wsUrl} did not connect within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      ticker.on('connected', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    ticker.connect();
+    await connected;
+  }
+
+  /**
+   * Resolves with the first order update of ours whose tag is not in `known`, or null after `timeoutMs`.
+   * `onSight` runs inside the socket's message handler, before the test does anything else.
+   */
+  async nextNewOrderUpdate(
+    known: ReadonlySet<string>,
+    timeoutMs: number,
+    onSight: (update: KiteOrderUpdate) => void = () => undefined,
+  ): Promise<KiteOrderUpdate | null> {
+    if (this.#ticker === null) throw new Error('nextNewOrderUpdate needs connectOrderUpdates() first');
+    return new Promise((resolve) => {
+      const listener = (update: KiteOrderUpdate): void => {
+        if (update.intentId === null || update.tag === null || known.has(update.tag)) return;
+        onSight(update);
+        done(update);
+      };
+      const timer = setTimeout(() => done(null), timeoutMs);
+      const done = (update: KiteOrderUpdate | null): void => {
+        clearTimeout(timer);
+        this.#listeners.delete(listener);
+        resolve(update);
+      };
+      this.#listeners.add(listener);
+    });
   }
 
   /** Returns the orders of ours (tag `KP…`) in the orderbook. */
@@ -74,6 +141,13 @@ export class SimulatorBrokerView {
   async netPositions(): Promise<Map<string, number>> {
     const positions = await this.#client.getPositions();
     return new Map(positions.net.map((p) => [`${p.exchange}:${p.tradingsymbol}/${p.product}`, p.quantity]));
+  }
+
+  /** Closes the ticker connection. */
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    await this.#ticker?.close();
+    this.#ticker = null;
   }
 }
 

@@ -92,6 +92,19 @@ export class KitepilotProcess {
     return this.#stderr;
   }
 
+  /** Resolves once stderr matches `pattern`; rejects when the process exits first or `timeoutMs` passes. */
+  async waitForStderr(pattern: RegExp, timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!pattern.test(this.#stderr)) {
+      if (!this.running)
+        throw new Error(`${this.name} exited before printing ${pattern}:\n${this.describe()}`);
+      if (performance.now() > deadline) {
+        throw new Error(`${this.name} did not print ${pattern} within ${timeoutMs} ms:\n${this.describe()}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** Sends SIGKILL (no shutdown code runs: a crash) and resolves once the process is gone. */
   async kill9(): Promise<ProcessExit> {
     if (this.running) this.child.kill('SIGKILL');

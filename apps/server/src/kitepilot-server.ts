@@ -72,7 +72,10 @@ export interface RunningKitePilot {
 
 /**
  * Starts KitePilot: opens and migrates the configured store, records this run with its config snapshot and hash,
- * and serves the HTTP API. Any failure stops startup with the store closed again.
+ * and serves the HTTP API. Then trading: with `demo`, paper trading on the simulated market (account acc_demo);
+ * otherwise, when `[[trading.strategies]]` is set or `[trading] mode = "live"`, broker trading with the stored Kite
+ * session of `[trading] account` — or, without a usable session, a warning and no trading. Any failure (a refused
+ * clock offset, trading that cannot start) stops startup with the store closed again.
  */
 export async function startKitePilot(options: StartOptions): Promise<RunningKitePilot> {
   const { loaded, logger } = options;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { istToEpochMs, parseAccountId } from '@kitepilot/core';
+import { istToEpochMs } from '@kitepilot/core';
 import { startKiteSim } from '@kitepilot/kite-sim';
 import { OffsetClock, SystemClock } from '@kitepilot/runtime';
 import { createStore, migrate } from '@kitepilot/store';
@@ -19,6 +19,7 @@ import { openConfiguredStore } from '../open-store.ts';
 import { CredentialCipher } from '../secrets/credential-cipher.ts';
 import { KiteSessionStore } from '../secrets/kite-session-store.ts';
 import { KITE_POSTBACK_PATH } from '../http/routes/kite-postback.ts';
+import { DEMO_ACCOUNT_ID } from './paper-demo.ts';
 
 const DAY = '2026-11-23';
 const KEY = randomBytes(32);
@@ -170,7 +171,7 @@ describe('kitepilot start with trading configured', () => {
     const trading = server.trading.current;
     expect(trading?.env).toMatchObject({ mode: 'live', simulated: true });
 
-    const account = parseAccountId('acc_default');
+    const account = DEMO_ACCOUNT_ID;
     await vi.waitFor(
       async () => {
         const rows = await server.store.driver.query<{ n: number }>(

@@ -14,7 +14,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   istDate,
   istToEpochMs,
-  parseAccountId,
   type Clock,
   type Fill,
   type Order,
@@ -28,11 +27,13 @@ import { calendarFromConfig } from '../calendar-from-config.ts';
 import type { Config } from '../config/config-schema.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { LoadedKiteSession } from '../secrets/stored-kite-session.ts';
+import { DEMO_ACCOUNT_ID } from './paper-demo.ts';
 import { startBrokerTrading, type BrokerTrading } from './broker-trading.ts';
 import type { TradingSlot } from './trading-slot.ts';
 
 const DAY = '2026-11-23';
-const ACCOUNT = parseAccountId('acc_default');
+// A simulator session trades the simulated account (invariant 9), whichever account's session it is.
+const ACCOUNT = DEMO_ACCOUNT_ID;
 
 /** A process's view of the shared clock: its timers are its own, and die with it. */
 class ProcessClock implements Clock {

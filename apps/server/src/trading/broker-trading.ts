@@ -59,6 +59,7 @@ import {
   type StrategySpec,
   type TradingEnvironment,
 } from './trading-environment.ts';
+import { DEMO_ACCOUNT_ID } from './paper-demo.ts';
 import type { RunningTrading, TradingSlot } from './trading-slot.ts';
 
 /** The orderbook poll interval of live trading (kite-connect.md: postbacks and socket updates can be lost). */
@@ -122,19 +123,22 @@ function strategySymbols(specs: readonly StrategySpec[]): string[] {
  */
 export async function startBrokerTrading(options: BrokerTradingOptions): Promise<BrokerTrading> {
   const { config, store, clock } = options;
-  const accountId = parseAccountId(config.trading.account);
+  const sessionAccountId = parseAccountId(config.trading.account);
   const session =
     options.session ??
     (await loadStoredKiteSession({
       config,
       sql: store.driver,
       clock,
-      accountId,
+      accountId: sessionAccountId,
       env: options.env,
       allowSimulator: true,
     }));
   const simulated = session.simulated;
   const namespace: DataNamespace = simulated ? 'simulated' : 'real';
+  // Invariant 9: orders and positions on the simulator's market never sit in a real account (a later real run would
+  // recover them); they belong to the simulated account acc_demo, whichever account's session reached the simulator.
+  const accountId = simulated ? DEMO_ACCOUNT_ID : sessionAccountId;
   const mode = config.trading.mode;
   const log = options.logger.child({ component: 'broker-trading', mode, simulated });
   if (simulated) {
@@ -211,7 +215,7 @@ export async function startBrokerTrading(options: BrokerTradingOptions): Promise
     metrics: options.metrics,
     logger: options.logger,
     clock,
-    accountId,
+    accountId: sessionAccountId,
     env: options.env,
     session,
     extraSymbols: strategySymbols(strategies),

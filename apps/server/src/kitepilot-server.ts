@@ -30,6 +30,8 @@ import { startDemoTrading } from './trading/demo-trading.ts';
 import { registerBackfillRoutes } from './http/routes/backfill.ts';
 import { registerMarketDataRoutes } from './http/routes/market-data.ts';
 import { registerWatchlistRoutes } from './http/routes/watchlist.ts';
+import { registerTradingControlRoutes } from './http/routes/trading-control.ts';
+import { registerTradingReadRoutes } from './http/routes/trading-reads.ts';
 import { scheduleDailyRetention } from './market-data/retention-schedule.ts';
 import { openConfiguredStore, type OpenedStore } from './open-store.ts';
 import { VERSION } from './version.ts';
@@ -129,6 +131,8 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
         registerWatchlistRoutes,
         registerBackfillRoutes,
         registerKitePostbackRoutes,
+        registerTradingReadRoutes,
+        registerTradingControlRoutes,
       ].map((register) => (instance: FastifyInstance) => register(instance, routeContext)),
       logger,
       metrics,

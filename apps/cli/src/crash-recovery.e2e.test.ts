@@ -1,17 +1,19 @@
 // Crash recovery end to end: `kitepilot start` trades live against `kitepilot kite-sim` (two processes, one
 // shifted clock at 10:00 IST of a trading day), is killed with SIGKILL at seeded moments of its orders' lives and
-// restarted with the same configuration and data directory. Then a graceful run lets it reconcile, and the
-// broker's books are compared with our store (crash-ledger-check.ts):
+// restarted with the same configuration and data directory. Then a normal run trades on and stops gracefully, a
+// run without strategies reconciles, and once every process of ours is gone the broker's books are compared with
+// our store (crash-ledger-check.ts):
 // - every tag KP… is on at most one broker order (no duplicate per intent, across crashes and restarts);
 // - every broker trade of our orders is exactly one of our fills (by trade id), none is lost or invented;
 // - our orders' final statuses and filled quantities are the broker's; no order of ours is stuck working
 //   without the broker knowing it;
 // - our positions are the broker's net positions.
-// The kill moments: as soon as the test sees a new order at the broker (placed, fills racing to our store), a
-// seeded delay after it (anything: placing, filling, quiet), or a seeded delay after the server answers /health
-// (recovery and reconciliation in progress). Orders come from sma-cross on 1-second bars (fast 1, slow 2) in
+// The kill moments: as soon as the simulator's ticker pushes a new order of ours (the placement's answer and the
+// fills still racing to our store), a seeded delay after it (anything: placing, filling, quiet), the moment the
+// restarted server logs that it recovered its stored orders (start-up reconciliation with the broker in
+// progress), or a seeded delay after it answers /health (start-up). Orders come from sma-cross on 1-second bars (fast 1, slow 2) in
 // several SIM instruments, each order large enough to fill in several trades at the simulator's depth.
-// Set KITEPILOT_CRASH_SEED to replay another sequence of kill moments.
+// Set CRASH_E2E_SEED to replay another sequence of kill moments.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +30,7 @@ import {
   SIM_API_KEY,
   SIM_API_SECRET,
   startSimulator,
+  tradingAccount,
   tradingDayAt,
   waitForHttp,
   writeCrashConfig,
@@ -36,7 +39,7 @@ import {
 } from './testing/crash-platform.ts';
 import { freePort, killAll, spawnKitepilot, type KitepilotProcess } from './testing/crash-processes.ts';
 
-const SEED = Number(process.env['KITEPILOT_CRASH_SEED'] ?? 20_261_123);
+const SEED = Number(process.env['CRASH_E2E_SEED'] ?? 20_261_123);
 /** How long a restarted server may take to place its first order before the kill lands anyway. */
 const NEW_ORDER_WAIT_MS = 30_000;
 
@@ -83,10 +86,17 @@ function seededRandom(seed: number): () => number {
 type KillPlan =
   | { readonly kind: 'on-sight' }
   | { readonly kind: 'after-order'; readonly delayMs: number }
+  | { readonly kind: 'in-recovery' }
   | { readonly kind: 'after-ready'; readonly delayMs: number };
 
 /** The kinds of kill moment, each used at least once per run; their order and delays come from the seed. */
-const KILL_KINDS: readonly KillPlan['kind'][] = ['on-sight', 'after-order', 'after-ready', 'on-sight'];
+const KILL_KINDS: readonly KillPlan['kind'][] = [
+  'on-sight',
+  'after-order',
+  'in-recovery',
+  'on-sight',
+  'after-ready',
+];
 
 function killPlans(random: () => number): KillPlan[] {
   const kinds = [...KILL_KINDS];
@@ -94,20 +104,26 @@ function killPlans(random: () => number): KillPlan[] {
     const j = Math.floor(random() * (i + 1));
     [kinds[i], kinds[j]] = [kinds[j] as KillPlan['kind'], kinds[i] as KillPlan['kind']];
   }
-  // The first crash needs orders to exist, so it never lands during the first start-up.
-  if (kinds[0] === 'after-ready') kinds.push(kinds.shift() as KillPlan['kind']);
+  // The first crash needs orders to exist: it waits for one.
+  const first = kinds.findIndex((k) => k === 'on-sight' || k === 'after-order');
+  kinds.unshift(...kinds.splice(first, 1));
   return kinds.map((kind): KillPlan => {
-    if (kind === 'on-sight') return { kind };
+    if (kind === 'on-sight' || kind === 'in-recovery') return { kind };
     if (kind === 'after-order') return { kind, delayMs: Math.floor(random() * 3000) };
-    return { kind, delayMs: Math.floor(random() * 1500) };
+    return { kind, delayMs: Math.floor(random() * 400) };
   });
 }
 
 const dirs: string[] = [];
+let passed = false;
 
 afterAll(async () => {
   await killAll();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) {
+    // A failed run keeps its data directory, configuration and journals for the post-mortem.
+    if (passed) rmSync(dir, { recursive: true, force: true });
+    else console.info(`[crash-e2e seed ${SEED}] kept ${dir} for inspection`);
+  }
 });
 
 describe('crash recovery against the Kite simulator as an external process', () => {
@@ -152,7 +168,6 @@ describe('crash recovery against the Kite simulator as an external process', () 
       apiSecret: SIM_API_SECRET,
     });
     await broker.connectOrderUpdates();
-    const reads: LedgerReadOptions = { date: day.date, configPath, dataDir, env, cwd: root };
 
     const servers: KitepilotProcess[] = [];
     const spawnServer = (name: string): KitepilotProcess => {
@@ -181,6 +196,10 @@ describe('crash recovery against the Kite simulator as an external process', () 
         if (plan.kind === 'after-ready') {
           await health(server);
           await pause(plan.delayMs);
+        } else if (plan.kind === 'in-recovery') {
+          // The stored state is loaded; the broker's orderbook and trades are being read and applied.
+          const killed = await server.killWhenPrinted(/"msg":"order manager recovered"/);
+          if (!killed) throw new Error(`crash ${i}: the server exited on its own\n${server.describe()}`);
         } else {
           // On sight, SIGKILL goes out from the ticker's message handler: the simulator pushes the order update
           // while its answer to the placement is still on its way to the server.
@@ -227,6 +246,19 @@ describe('crash recovery against the Kite simulator as an external process', () 
       const resumedExit = await resumed.terminate();
       expect(resumedExit, resumed.describe()).toEqual({ code: 0, signal: null });
 
+      // Every run traded one account (a simulator session trades the simulated account, not the configured one).
+      const accounts = new Set(servers.flatMap((s) => tradingAccount(s.stderr) ?? []));
+      expect([...accounts], 'the accounts the runs traded').toHaveLength(1);
+      const reads: LedgerReadOptions = {
+        account: [...accounts][0] ?? '',
+        date: day.date,
+        configPath,
+        dataDir,
+        env,
+        cwd: root,
+      };
+      log(`runs traded account ${reads.account}`);
+
       // A reconciliation run without strategies: nothing new is placed while our books catch up with the broker's.
       config([]);
       const audit = spawnServer('server#audit');
@@ -257,6 +289,7 @@ describe('crash recovery against the Kite simulator as an external process', () 
           brokerNet.get(`NSE:${symbol}/MIS`) ?? 0,
         );
       }
+      passed = true;
     } finally {
       await broker.close();
       await killAll();

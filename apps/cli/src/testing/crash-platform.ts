@@ -12,8 +12,8 @@ import { runKitepilot, spawnKitepilot, type KitepilotProcess } from './crash-pro
 export const SIM_API_KEY = 'kpsim_key';
 /** The simulator's default api secret. */
 export const SIM_API_SECRET = 'kpsim_secret';
-/** The account the platform trades under (the configuration's default). */
-export const ACCOUNT = 'acc_default';
+/** The configured `[trading] account` (a simulator session trades the simulated account instead, see tradingAccount). */
+export const CONFIGURED_ACCOUNT = 'acc_default';
 /** Where the platform receives Kite order postbacks. */
 export const POSTBACK_PATH = '/api/kite/postback';
 
@@ -77,7 +77,7 @@ export function crashConfigToml(options: CrashConfigOptions): string {
     '',
     '[trading]',
     'mode = "live"',
-    `account = "${ACCOUNT}"`,
+    `account = "${CONFIGURED_ACCOUNT}"`,
     'manualAcknowledgement = false',
   ];
   for (const s of options.strategies) {
@@ -97,6 +97,11 @@ export function writeCrashConfig(path: string, options: CrashConfigOptions): str
 /** Returns a fresh master key (base64 of 32 bytes) for KITEPILOT_MASTER_KEY. */
 export function newMasterKey(): string {
   return randomBytes(32).toString('base64');
+}
+
+/** Returns the account of the start banner (`… trading: run run_…, account acc_…, …`), or null before it. */
+export function tradingAccount(startStderr: string): string | null {
+  return /trading: run run_\w+, account (acc_\w+)/.exec(startStderr)?.[1] ?? null;
 }
 
 /** Resolves once `url` answers 2xx, failing early with the process's output when `proc` exits first. */
@@ -186,6 +191,8 @@ export async function loginToSimulator(options: {
 
 /** How to run the read commands against the platform's data directory. */
 export interface LedgerReadOptions {
+  /** The account trading ran under (see tradingAccount). */
+  readonly account: string;
   readonly date: string;
   readonly configPath: string;
   readonly dataDir: string;
@@ -197,7 +204,7 @@ async function readJson<T>(
   command: 'orders' | 'fills' | 'positions',
   options: LedgerReadOptions,
 ): Promise<T> {
-  const args = [command, '--account', ACCOUNT, '--json', '--config', options.configPath];
+  const args = [command, '--account', options.account, '--json', '--config', options.configPath];
   if (command !== 'positions') args.push('--date', options.date);
   args.push('--data-dir', options.dataDir);
   const result = await runKitepilot(args, options.env, options.cwd);

@@ -105,6 +105,34 @@ export class KitepilotProcess {
     }
   }
 
+  /**
+   * Sends SIGKILL from the output handler itself as soon as stdout or stderr prints `pattern` (no polling delay).
+   * Resolves true when it killed the process, false when the process exited before printing it.
+   */
+  async killWhenPrinted(pattern: RegExp): Promise<boolean> {
+    if (!this.running) return false;
+    return new Promise((resolveKilled) => {
+      const watch = (): void => {
+        if (!pattern.test(this.#stdout) && !pattern.test(this.#stderr)) return;
+        stop();
+        this.child.kill('SIGKILL');
+        resolveKilled(true);
+      };
+      const stop = (): void => {
+        this.child.stdout?.off('data', watch);
+        this.child.stderr?.off('data', watch);
+      };
+      // Registered after the constructor's listeners, so the output is already appended when `watch` runs.
+      this.child.stdout?.on('data', watch);
+      this.child.stderr?.on('data', watch);
+      void this.exited.then(() => {
+        stop();
+        resolveKilled(false);
+      });
+      watch();
+    });
+  }
+
   /** Sends SIGKILL (no shutdown code runs: a crash) and resolves once the process is gone. */
   async kill9(): Promise<ProcessExit> {
     if (this.running) this.child.kill('SIGKILL');

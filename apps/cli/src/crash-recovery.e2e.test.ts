@@ -11,12 +11,14 @@
 // The kill moments: as soon as the simulator's ticker pushes a new order of ours (the placement's answer and the
 // fills still racing to our store), a seeded delay after it (anything: placing, filling, quiet), the moment the
 // restarted server logs that it recovered its stored orders (start-up reconciliation with the broker in
-// progress), or a seeded delay after it answers /health (start-up). Orders come from sma-cross on 1-second bars (fast 1, slow 2) in
+// progress), a seeded delay after it answers /health (start-up), or while the simulator is frozen (SIGSTOP) a seeded
+// moment after an order, so that requests in flight are answered only after the crash. Orders come from sma-cross on 1-second bars (fast 1, slow 2) in
 // several SIM instruments, each order large enough to fill in several trades at the simulator's depth.
 // Set CRASH_E2E_SEED to replay another sequence of kill moments.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KiteOrderUpdate } from '@kitepilot/kite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SimulatorBrokerView } from './testing/crash-broker-view.ts';
 import { checkCrashLedger } from './testing/crash-ledger-check.ts';
@@ -87,7 +89,8 @@ type KillPlan =
   | { readonly kind: 'on-sight' }
   | { readonly kind: 'after-order'; readonly delayMs: number }
   | { readonly kind: 'in-recovery' }
-  | { readonly kind: 'after-ready'; readonly delayMs: number };
+  | { readonly kind: 'after-ready'; readonly delayMs: number }
+  | { readonly kind: 'broker-frozen'; readonly delayMs: number; readonly frozenMs: number };
 
 /** The kinds of kill moment, each used at least once per run; their order and delays come from the seed. */
 const KILL_KINDS: readonly KillPlan['kind'][] = [
@@ -96,6 +99,7 @@ const KILL_KINDS: readonly KillPlan['kind'][] = [
   'in-recovery',
   'on-sight',
   'after-ready',
+  'broker-frozen',
 ];
 
 function killPlans(random: () => number): KillPlan[] {
@@ -105,12 +109,14 @@ function killPlans(random: () => number): KillPlan[] {
     [kinds[i], kinds[j]] = [kinds[j] as KillPlan['kind'], kinds[i] as KillPlan['kind']];
   }
   // The first crash needs orders to exist: it waits for one.
-  const first = kinds.findIndex((k) => k === 'on-sight' || k === 'after-order');
+  const first = kinds.findIndex((k) => k !== 'in-recovery' && k !== 'after-ready');
   kinds.unshift(...kinds.splice(first, 1));
   return kinds.map((kind): KillPlan => {
     if (kind === 'on-sight' || kind === 'in-recovery') return { kind };
-    if (kind === 'after-order') return { kind, delayMs: Math.floor(random() * 3000) };
-    return { kind, delayMs: Math.floor(random() * 400) };
+    if (kind === 'after-order') return { kind, delayMs: Math.floor(random() * 6000) };
+    if (kind === 'after-ready') return { kind, delayMs: Math.floor(random() * 400) };
+    // Frozen for less than the 5 s after which a ticker drops a silent connection.
+    return { kind, delayMs: Math.floor(random() * 2000), frozenMs: 500 + Math.floor(random() * 2500) };
   });
 }
 
@@ -218,12 +224,25 @@ describe('crash recovery against the Kite simulator as an external process', () 
             );
           }
           if (plan.kind === 'after-order') await pause(plan.delayMs);
+          if (plan.kind === 'broker-frozen') {
+            // The simulator stops answering (SIGSTOP): whatever the server sent meanwhile is unanswered when it
+            // dies, and the simulator handles those requests only after the crash (SIGCONT).
+            await pause(plan.delayMs);
+            sim.proc.child.kill('SIGSTOP');
+            await pause(plan.frozenMs);
+            await server.kill9();
+            sim.proc.child.kill('SIGCONT');
+          }
         }
         const tradingBeforeKill = /LIVE trading: run run_/.test(server.stderr);
+        const delays = Object.entries(plan)
+          .filter(([k]) => k !== 'kind')
+          .map(([k, v]) => ` ${k} ${String(v)}`)
+          .join('');
         const exit = await server.kill9();
         const orders = (await broker.ourOrders()).length;
         log(
-          `crash ${i} (${plan.kind}${'delayMs' in plan ? ` ${plan.delayMs} ms` : ''}): SIGKILL ` +
+          `crash ${i} (${plan.kind}${delays}): SIGKILL ` +
             `${Math.round(performance.now() - spawnedAt)} ms after spawn, trading ${tradingBeforeKill ? 'had' : 'had not'} ` +
             `started, ${orders - before.size} new orders (${orders} in all); its start: ${reconciliationOf(server)}`,
         );
@@ -237,10 +256,14 @@ describe('crash recovery against the Kite simulator as an external process', () 
       const resumed = spawnServer('server#resumed');
       await waitForTrading(resumed);
       const resumedOrder = await broker.nextNewOrderUpdate(before, NEW_ORDER_WAIT_MS);
-      // A moment for the order's fills to reach the server before it stops.
+      // Time for the order's exit (the next down-cross) and every fill to reach the server before it stops.
+      const exitOrder =
+        resumedOrder === null || resumedOrder.tag === null
+          ? null
+          : await broker.nextNewOrderUpdate(new Set([...before, resumedOrder.tag]), 10_000);
       await pause(1000);
       log(
-        `resumed run: ${resumedOrder === null ? 'no new order' : `new order ${resumedOrder.tag ?? ''}`}; ` +
+        `resumed run: ${[resumedOrder, exitOrder].map(updateText).join(', ')}; ` +
           `its start: ${reconciliationOf(resumed)}`,
       );
       const resumedExit = await resumed.terminate();
@@ -282,6 +305,11 @@ describe('crash recovery against the Kite simulator as an external process', () 
       expect(verdict.summary.brokerTradesOfOurs).toBeGreaterThan(0);
 
       const brokerNet = await broker.netPositions();
+      // Open positions at the end: a restarted strategy does not take over the position it held before the
+      // crash, so those instruments stay open (square-off closes them) and trade no more in this test.
+      log(
+        `open at the broker: ${JSON.stringify(Object.fromEntries([...brokerNet].filter(([, q]) => q !== 0)))}`,
+      );
       const ours = await readOurPositions(reads);
       for (const [symbol] of INSTRUMENTS) {
         const mine = ours.find((p) => p.instrumentId === `${symbol}.NSE` && p.product === 'MIS');
@@ -296,6 +324,11 @@ describe('crash recovery against the Kite simulator as an external process', () 
     }
   }, 300_000);
 });
+
+/** Returns an order update as the test's log shows it. */
+function updateText(update: KiteOrderUpdate | null): string {
+  return update === null ? 'no new order' : `${update.side} ${update.tradingsymbol} ${update.tag ?? ''}`;
+}
 
 /** Returns what a server logged of its start-up reconciliation (for the test's log, never asserted). */
 function reconciliationOf(server: KitepilotProcess): string {

@@ -18,6 +18,7 @@ import { buildApp } from './http/build-app.ts';
 import { createMetricsRegistry } from './http/metrics.ts';
 import type { RouteContext } from './http/route-context.ts';
 import type { TradingSlot } from './trading/trading-slot.ts';
+import { registerTradingMetrics } from './trading/trading-metrics.ts';
 import { registerKitePostbackRoutes } from './http/routes/kite-postback.ts';
 import type { DemoOptions } from './market-data/demo.ts';
 import {
@@ -124,6 +125,7 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
     const metrics = createMetricsRegistry();
     let demoStatus: (() => DemoStatus) | null = null;
     const trading: TradingSlot = { current: null };
+    registerTradingMetrics(metrics, trading);
     const routeContext: RouteContext = { store, config, clock, calendar, logger, metrics, trading };
     app = buildApp({
       routes: [

@@ -8,3 +8,4 @@ export * from './trading-summary.ts';
 export * from './trading-slot.ts';
 export * from './replay-run.ts';
 export * from './broker-trading.ts';
+export * from './trading-metrics.ts';

@@ -165,7 +165,32 @@ describe('OrderManager controls', () => {
 });
 
 describe('OrderManager flatten', () => {
-  it('closes with a marketable LIMIT, then cancels it after the timeout and sends MARKET for the remainder', async () => {
+  it("never closes twice: a strategy's exit that fills before its cancel lands leaves nothing to flatten", async () => {
+    const h = harness();
+    await holding(h, '4101', 'BUY', 10, 157_370);
+    const exit = await working(h, '4102', {
+      side: 'SELL',
+      qty: 10,
+      limitPricePaise: paise(157_500),
+      stopLossPaise: null,
+    });
+    await h.om.handleCommand({
+      type: 'Flatten',
+      accountId: ACC,
+      instrumentId: null,
+      product: null,
+      actor: 'scheduler',
+      reason: 'cutoff 15:20',
+    });
+    expect(h.execution.cancelled.map((c) => c.order.clientOrderId)).toEqual([exit.clientOrderId]);
+    const k = kite('4102');
+    await h.om.onExecutionReport(report(exit, k.fill('4102T', 10, 157_500)));
+    await h.om.onExecutionReport(report(exit, k.status('COMPLETE', { filledQty: 10 })));
+    expect(h.execution.submitted.some((o) => o.strategyId === 'str_system')).toBe(false);
+    expect(h.om.position(ACC, RELIANCE.id, 'MIS').netQty).toBe(0);
+  });
+
+  it('closes with a marketable LIMIT once cancelled orders end, then MARKET for the remainder after the timeout', async () => {
     const h = harness({ overrides: { squareOff: { limitOffsetTicks: 2, timeoutMs: 5000 } } });
     const entry = await working(h, '4001');
     await holding(h, '4002', 'BUY', 10, 157_370);
@@ -178,8 +203,13 @@ describe('OrderManager flatten', () => {
       actor: 'scheduler',
       reason: 'cutoff 15:20',
     });
-    // The other working entry order is cancelled first.
+    // The other working entry order is cancelled first, and the closing order waits until that cancel is
+    // confirmed: the entry could still fill and the position would be closed twice.
     expect(h.execution.cancelled.map((c) => c.order.clientOrderId)).toEqual([entry.clientOrderId]);
+    expect(h.execution.submitted.some((o) => o.strategyId === 'str_system')).toBe(false);
+    await h.om.onExecutionReport(
+      report(entry, kite('4001').status('CANCELLED', { cancelledQty: entry.qty })),
+    );
     const limit = h.execution.submitted.at(-1)!;
     // 1 574.05 − 2 ticks of 0.10 = 1 573.85, rounded down onto the grid: 1 573.80.
     expect(limit).toMatchObject({

@@ -29,6 +29,10 @@ import type { TradingTimers } from './trading-core.ts';
 /** The prefix of square-off escalation timers (`flatten:<clientOrderId>`). */
 export const FLATTEN_TIMER_PREFIX = 'flatten:';
 
+function positionKey(instrumentId: InstrumentId, product: Product): string {
+  return `${instrumentId}|${product}`;
+}
+
 /** What SquareOff needs from the order manager. */
 export interface SquareOffDeps {
   readonly accountId: AccountId;
@@ -55,6 +59,8 @@ export class SquareOff {
   readonly #d: SquareOffDeps;
   /** Intents that close positions for the system, slices included. */
   readonly #closing = new Set<IntentId>();
+  /** Positions to close once their cancelled orders are terminal, by `<instrument>|<product>` → reason. */
+  readonly #deferred = new Map<string, string>();
   /** Closing orders cancelled at the timeout: a MARKET order replaces each once it is terminal. */
   readonly #escalated = new Set<ClientOrderId>();
 
@@ -100,28 +106,51 @@ export class SquareOff {
     }
     for (const p of this.#d.portfolio.openPositions()) {
       if (!matches(p)) continue;
-      const busy = this.#d
-        .working()
-        .some(
-          (o) =>
-            this.#closing.has(o.intentId) && o.instrumentId === p.instrumentId && o.product === p.product,
+      // An order being cancelled may still fill before the cancel lands (a strategy's exit, an entry): closing now
+      // could close twice and reverse the position. The closing order goes once those orders are terminal.
+      if (this.#othersWorking(p.instrumentId, p.product)) {
+        this.#deferred.set(positionKey(p.instrumentId, p.product), reason);
+        this.#d.logger.info(
+          { instrumentId: p.instrumentId, product: p.product },
+          'flatten waits for the cancelled orders of the position to end',
         );
-      if (busy) continue;
-      const side: Side = p.netQty > 0 ? 'SELL' : 'BUY';
-      const instrument = this.#d.instrument(p.instrumentId);
-      const last = this.#d.portfolio.markPaise(p.instrumentId);
-      const limit =
-        instrument === null || last === null
-          ? null
-          : marketableLimitPricePaise(
-              side,
-              last,
-              instrument.tickSizePaise,
-              this.#d.limitOffsetTicks,
-              this.#d.band(p.instrumentId),
-            );
-      await this.#submit(p.instrumentId, p.product, side, Math.abs(p.netQty), limit, `flatten: ${reason}`);
+        continue;
+      }
+      await this.#close(p.instrumentId, p.product, reason);
     }
+  }
+
+  /** Sends the closing order of one position unless one is working already (LIMIT when a price is known). */
+  async #close(instrumentId: InstrumentId, product: Product, reason: string): Promise<void> {
+    const netQty = this.#d.portfolio.position(instrumentId, product)?.netQty ?? 0;
+    if (netQty === 0) return;
+    const busy = this.#d
+      .working()
+      .some((o) => this.#closing.has(o.intentId) && o.instrumentId === instrumentId && o.product === product);
+    if (busy) return;
+    const side: Side = netQty > 0 ? 'SELL' : 'BUY';
+    const instrument = this.#d.instrument(instrumentId);
+    const last = this.#d.portfolio.markPaise(instrumentId);
+    const limit =
+      instrument === null || last === null
+        ? null
+        : marketableLimitPricePaise(
+            side,
+            last,
+            instrument.tickSizePaise,
+            this.#d.limitOffsetTicks,
+            this.#d.band(instrumentId),
+          );
+    await this.#submit(instrumentId, product, side, Math.abs(netQty), limit, `flatten: ${reason}`);
+  }
+
+  /** Returns true while a non-closing order of the position is working (e.g. pending its cancel). */
+  #othersWorking(instrumentId: InstrumentId, product: Product): boolean {
+    return this.#d
+      .working()
+      .some(
+        (o) => !this.#closing.has(o.intentId) && o.instrumentId === instrumentId && o.product === product,
+      );
   }
 
   /** Handles an escalation timer: cancels the still-working LIMIT; its MARKET replacement follows when it ends. */
@@ -143,7 +172,15 @@ export class SquareOff {
 
   /** Follows up a closing order that reached a terminal state: MARKET for the rest, or an alert when it failed. */
   async onTerminal(order: Order): Promise<void> {
-    if (!this.#closing.has(order.intentId)) return;
+    if (!this.#closing.has(order.intentId)) {
+      const key = positionKey(order.instrumentId, order.product);
+      const reason = this.#deferred.get(key);
+      if (reason !== undefined && !this.#othersWorking(order.instrumentId, order.product)) {
+        this.#deferred.delete(key);
+        await this.#close(order.instrumentId, order.product, reason);
+      }
+      return;
+    }
     this.#d.timers.cancel(FLATTEN_TIMER_PREFIX + order.clientOrderId);
     if (this.#escalated.delete(order.clientOrderId)) {
       const netQty = this.#d.portfolio.position(order.instrumentId, order.product)?.netQty ?? 0;

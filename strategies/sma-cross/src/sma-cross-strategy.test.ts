@@ -333,3 +333,24 @@ describe('sma-cross parameters from the command line', () => {
     );
   });
 });
+
+describe('SmaCrossStrategy after a restart', () => {
+  it('takes back the position it opened before the restart and exits at the stop the platform kept', () => {
+    const ctx = new FakeStrategyContext({ instruments: [RELIANCE] });
+    // The platform recovered 10 long at ₹100 with the stop ₹98 set by this strategy's entry.
+    ctx.restorePosition(RELIANCE.id, 'BUY', 10, 100_00, 98_00);
+    ctx.start(definition.create({ symbol: 'NSE:RELIANCE', fast: 1, slow: 3 }));
+    feed(ctx, [100, 100.5]);
+    expect(ctx.submits).toHaveLength(0);
+    feed(ctx, [97.9], '09:17'); // the bar's low reaches the stop
+    expect(ctx.lastSubmit().request).toMatchObject({ side: 'SELL', qty: 10, orderType: 'MARKET' });
+  });
+
+  it('leaves alone a position another strategy (or no strategy) opened', () => {
+    const ctx = new FakeStrategyContext({ instruments: [RELIANCE] });
+    ctx.restorePosition(RELIANCE.id, 'BUY', 10, 100_00, 98_00, { openedBy: null });
+    ctx.start(definition.create({ symbol: 'NSE:RELIANCE', fast: 1, slow: 3 }));
+    feed(ctx, [100, 100.5, 97.9, 90]);
+    expect(ctx.submits).toHaveLength(0);
+  });
+});

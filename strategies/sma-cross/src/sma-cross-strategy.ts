@@ -80,11 +80,21 @@ export class SmaCrossStrategy implements Strategy {
     this.#prevFast = fast;
     this.#prevSlow = slow;
     trades.sync(ctx);
+    const trade = trades.trade;
+    // The stop is checked even while the averages warm up (a position taken back after a restart).
+    if (trade !== null && (fast === null || slow === null || prevFast === null || prevSlow === null)) {
+      if (bar.lowPaise <= trade.stopPaise) {
+        trades.requestExit(
+          ctx,
+          `bar low ₹${paiseToRupeesString(bar.lowPaise)} reached the stop ₹${paiseToRupeesString(trade.stopPaise)}`,
+        );
+      }
+      return;
+    }
     if (fast === null || slow === null || prevFast === null || prevSlow === null) return;
     const up = prevFast <= prevSlow && fast > slow;
     const down = prevFast >= prevSlow && fast < slow;
     const { fast: f, slow: s } = this.config;
-    const trade = trades.trade;
     if (trade !== null) {
       if (down) {
         trades.requestExit(

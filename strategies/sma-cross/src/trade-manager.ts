@@ -8,7 +8,9 @@
 // - a denied, rejected, cancelled or lapsed entry is not retried; a failed exit is retried no sooner than
 //   `exitRetryMs` later (never in a loop), on the next event the strategy passes to sync();
 // - a position closed by someone else (platform flatten, square-off) ends the trade; a position the strategy did not
-//   open is never touched.
+//   open is never touched;
+// - after a restart (fresh state), a position the platform says this strategy opened, with its stop, is taken back:
+//   the strategy's stop and exit rules apply to it again (its target, if any, is not known any more).
 import type { Instrument, IntentId, Paise, Product, Side } from '@kitepilot/core';
 import type { StrategyContext, StrategyOrderUpdate } from '@kitepilot/engine';
 
@@ -126,11 +128,16 @@ export class TradeManager {
   }
 
   /**
-   * Reconciles with the position: ends a trade whose position someone else closed, and sends an owed exit whose
-   * retry time has come. Call on every market event and timer.
+   * Reconciles with the position: ends a trade whose position someone else closed, sends an owed exit whose retry
+   * time has come, and takes back a position this strategy opened before a restart. Call on every market event and
+   * timer.
    */
   sync(ctx: StrategyContext): void {
-    if (this.#working !== null || this.#trade === null) return;
+    if (this.#working !== null) return;
+    if (this.#trade === null) {
+      this.#adopt(ctx);
+      return;
+    }
     const net = this.netQty(ctx);
     if (net === 0 || Math.sign(net) !== (this.#trade.side === 'BUY' ? 1 : -1)) {
       ctx.log.info(
@@ -215,6 +222,24 @@ export class TradeManager {
       reason,
     });
     this.#working = { intentId, kind: 'exit' };
+  }
+
+  #adopt(ctx: StrategyContext): void {
+    const view = ctx.position(this.instrument.id, this.product);
+    if (view.netQty === 0 || view.openedBy !== ctx.strategyId || view.stopPaise === null) return;
+    if (ctx.openOrders(this.instrument.id).length > 0) return;
+    this.#trade = {
+      side: view.netQty > 0 ? 'BUY' : 'SELL',
+      referencePaise: view.averagePricePaise ?? view.stopPaise,
+      stopPaise: view.stopPaise,
+      targetPaise: null,
+    };
+    this.#exitReason = null;
+    this.#exitNotBeforeMs = 0;
+    ctx.log.warn(
+      { instrumentId: this.instrument.id, netQty: view.netQty, stopPaise: view.stopPaise },
+      'took back the position this strategy opened before a restart; its stop and exit rules apply again',
+    );
   }
 
   #closeTrade(): void {

@@ -174,6 +174,8 @@ export class FakeTradingCore implements TradingCore {
       averagePricePaise: null,
       realisedPnlPaise: paise(0),
       unrealisedPnlPaise: null,
+      stopPaise: null,
+      openedBy: null,
     };
   }
 

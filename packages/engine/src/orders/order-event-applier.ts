@@ -159,7 +159,7 @@ export class OrderEventApplier {
         filled = true;
         d.stats.inc('fills');
         const stop = d.book.intent(after.intentId)?.stopLossPaise ?? null;
-        const { position } = d.portfolio.applyFill(e.fill, stop);
+        const { position } = d.portfolio.applyFill(e.fill, stop, after.strategyId);
         await d.store.savePosition(position);
         d.bus.publish('fill', e.fill);
         d.bus.publish('position', position);

@@ -72,7 +72,12 @@ describe('OrderManager.recover', () => {
     clock.advanceBy(60_000);
     const h = harness({ store: first.store, clock, feeModel: fees });
     await h.om.recover();
-    expect(h.om.position(ACC, RELIANCE.id, 'MIS')).toMatchObject({ netQty: 4, averagePricePaise: 157_370 });
+    expect(h.om.position(ACC, RELIANCE.id, 'MIS')).toMatchObject({
+      netQty: 4,
+      averagePricePaise: 157_370,
+      stopPaise: 155_000,
+      openedBy: order.strategyId,
+    });
     expect(h.portfolio.stopPaise(RELIANCE.id, 'MIS')).toBe(155_000);
     expect(h.portfolio.chargesTodayPaise()).toBe(before);
     expect(h.om.openOrders(ACC, order.strategyId)).toMatchObject([

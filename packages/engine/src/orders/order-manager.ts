@@ -514,6 +514,8 @@ export class OrderManager implements TradingCore {
       averagePricePaise: null,
       realisedPnlPaise: paise(0),
       unrealisedPnlPaise: null,
+      stopPaise: null,
+      openedBy: null,
     };
   }
 

@@ -9,6 +9,7 @@ import {
   type IntentId,
   type OrderIntent,
   type Paise,
+  type StrategyId,
 } from '@kitepilot/core';
 import type { Portfolio } from '../portfolio/portfolio.ts';
 import type { OrderBook } from './order-book.ts';
@@ -77,6 +78,7 @@ export async function recoverTradingState(input: RecoverTradingStateInput): Prom
   }
   const estimated = portfolio.restore(state.positions, state.fillsToday);
   const stops = new Map<string, Paise>();
+  const openers = new Map<string, StrategyId | null>();
   for (const fill of state.fillsToday) {
     book.addTrade(fill.venueTradeId);
     today.add(fill.clientOrderId);
@@ -88,10 +90,18 @@ export async function recoverTradingState(input: RecoverTradingStateInput): Prom
     const netQty = portfolio.position(fill.instrumentId, fill.product)?.netQty ?? 0;
     const opens = (netQty > 0 && fill.side === 'BUY') || (netQty < 0 && fill.side === 'SELL');
     const stop = intent?.stopLossPaise ?? null;
-    if (opens && stop !== null) stops.set(`${fill.instrumentId}|${fill.product}`, stop);
+    const key = `${fill.instrumentId}|${fill.product}`;
+    if (opens && stop !== null) stops.set(key, stop);
+    if (opens && order !== null) {
+      // The strategy that opened the position today (null once two strategies added to it).
+      const before = openers.get(key);
+      openers.set(key, before === undefined || before === order.strategyId ? order.strategyId : null);
+    }
   }
   for (const p of portfolio.openPositions()) {
-    portfolio.setStop(p.instrumentId, p.product, stops.get(`${p.instrumentId}|${p.product}`) ?? null);
+    const key = `${p.instrumentId}|${p.product}`;
+    portfolio.setStop(p.instrumentId, p.product, stops.get(key) ?? null);
+    portfolio.setOpenedBy(p.instrumentId, p.product, openers.get(key) ?? null);
   }
   return {
     controls,

@@ -7,6 +7,7 @@ import {
   parseAccountId,
   parseClientOrderId,
   parseFillId,
+  parseStrategyId,
   parseVenueTradeId,
   paise,
   TestClock,
@@ -69,7 +70,23 @@ describe('Portfolio', () => {
       averagePricePaise: 10_100,
       realisedPnlPaise: 3200,
       unrealisedPnlPaise: 700,
+      stopPaise: null,
+      openedBy: null,
     });
+  });
+
+  it('keeps the stop and the strategy that opened a position until it is flat; recovery can set them', () => {
+    const p = portfolio();
+    const a = parseStrategyId('str_a');
+    p.applyFill(fill({ side: 'BUY', qty: 5 }), paise(9_800), a);
+    expect(p.view(RELIANCE.id, 'MIS')).toMatchObject({ stopPaise: 9_800, openedBy: a });
+    // Grown by another strategy: nobody owns it alone any more; the newer stop is kept.
+    p.applyFill(fill({ side: 'BUY', qty: 5 }), paise(9_850), parseStrategyId('str_b'));
+    expect(p.view(RELIANCE.id, 'MIS')).toMatchObject({ stopPaise: 9_850, openedBy: null });
+    p.setOpenedBy(RELIANCE.id, 'MIS', a);
+    expect(p.view(RELIANCE.id, 'MIS').openedBy).toBe(a);
+    p.applyFill(fill({ side: 'SELL', qty: 10 }));
+    expect(p.view(RELIANCE.id, 'MIS')).toMatchObject({ netQty: 0, stopPaise: null, openedBy: null });
   });
 
   it('keeps positions per instrument × product and reports a flat view for an unknown one', () => {

@@ -20,6 +20,7 @@ import {
   type Paise,
   type Position,
   type Product,
+  type StrategyId,
 } from '@kitepilot/core';
 import type { PositionView } from '../sdk/strategy.ts';
 import { chargeSegmentOf } from './charge-segment.ts';
@@ -52,6 +53,8 @@ interface Slot {
   /** The position's realised P&L when the current IST day started. */
   realisedAtDayStart: Paise;
   stopPaise: Paise | null;
+  /** The strategy whose order opened (or reversed) the position; null when flat or unknown. */
+  openedBy: StrategyId | null;
 }
 
 function slotKey(instrumentId: InstrumentId, product: Product): string {
@@ -88,7 +91,11 @@ export class Portfolio {
    * Applies a fill: position (core applyFill), stop (the entry intent's `stopLossPaise`: set when a position opens
    * or reverses, replaced by a non-null stop when it grows, cleared when flat) and charges.
    */
-  applyFill(fill: Fill, stopLossPaise: Paise | null = null): PortfolioFillResult {
+  applyFill(
+    fill: Fill,
+    stopLossPaise: Paise | null = null,
+    strategyId: StrategyId | null = null,
+  ): PortfolioFillResult {
     if (fill.accountId !== this.#accountId) {
       throw new InvariantError(`fill ${fill.id} of account ${fill.accountId} applied to ${this.#accountId}`);
     }
@@ -97,16 +104,23 @@ export class Portfolio {
     let slot = this.#slots.get(k);
     if (slot === undefined) {
       const flat = flatPosition(this.#accountId, fill.instrumentId, fill.product, fill.tsEvent);
-      slot = { position: flat, realisedAtDayStart: paise(0), stopPaise: null };
+      slot = { position: flat, realisedAtDayStart: paise(0), stopPaise: null, openedBy: null };
       this.#slots.set(k, slot);
     }
     const before = slot.position;
     const after = applyFillToPosition(before, fill);
     slot.position = after;
-    if (after.netQty === 0) slot.stopPaise = null;
-    else if (Math.sign(after.netQty) !== Math.sign(before.netQty)) slot.stopPaise = stopLossPaise;
-    else if (Math.abs(after.netQty) > Math.abs(before.netQty))
+    if (after.netQty === 0) {
+      slot.stopPaise = null;
+      slot.openedBy = null;
+    } else if (Math.sign(after.netQty) !== Math.sign(before.netQty)) {
+      slot.stopPaise = stopLossPaise;
+      slot.openedBy = strategyId;
+    } else if (Math.abs(after.netQty) > Math.abs(before.netQty)) {
       slot.stopPaise = stopLossPaise ?? slot.stopPaise;
+      // Grown by another strategy: no single strategy owns it any more.
+      if (slot.openedBy !== strategyId) slot.openedBy = null;
+    }
     this.#countOpen(fill.instrumentId, before.netQty, after.netQty);
     const chargesPaise = this.#charge(fill);
     return { position: after, chargesPaise };
@@ -138,8 +152,11 @@ export class Portfolio {
         averagePricePaise: null,
         realisedPnlPaise: paise(0),
         unrealisedPnlPaise: null,
+        stopPaise: null,
+        openedBy: null,
       };
     }
+    const slot = this.#slots.get(slotKey(instrumentId, product));
     return {
       instrumentId,
       product,
@@ -147,6 +164,8 @@ export class Portfolio {
       averagePricePaise: averageOpenPricePaise(p),
       realisedPnlPaise: p.realisedPnlPaise,
       unrealisedPnlPaise: this.unrealisedPnlPaise(instrumentId, product),
+      stopPaise: p.netQty === 0 ? null : (slot?.stopPaise ?? null),
+      openedBy: p.netQty === 0 ? null : (slot?.openedBy ?? null),
     };
   }
 
@@ -181,6 +200,12 @@ export class Portfolio {
   setStop(instrumentId: InstrumentId, product: Product, stopPaise: Paise | null): void {
     const slot = this.#slots.get(slotKey(instrumentId, product));
     if (slot !== undefined && slot.position.netQty !== 0) slot.stopPaise = stopPaise;
+  }
+
+  /** Sets the strategy that opened an open position (recovery reads it from the day's intents). */
+  setOpenedBy(instrumentId: InstrumentId, product: Product, strategyId: StrategyId | null): void {
+    const slot = this.#slots.get(slotKey(instrumentId, product));
+    if (slot !== undefined && slot.position.netQty !== 0) slot.openedBy = strategyId;
   }
 
   /** Returns netQty × mark − cost of a position, or null when flat, unknown or unmarked. */
@@ -285,6 +310,7 @@ export class Portfolio {
         position: p,
         realisedAtDayStart: p.realisedPnlPaise,
         stopPaise: null,
+        openedBy: null,
       });
       this.#countOpen(p.instrumentId, 0, p.netQty);
     }
@@ -302,7 +328,7 @@ export class Portfolio {
         // The fills were stored but the position was not (a crash between the two writes): rebuild it from them.
         let p = flatPosition(this.#accountId, first.instrumentId, first.product, first.tsEvent);
         for (const f of fills) p = applyFillToPosition(p, f);
-        this.#slots.set(k, { position: p, realisedAtDayStart: paise(0), stopPaise: null });
+        this.#slots.set(k, { position: p, realisedAtDayStart: paise(0), stopPaise: null, openedBy: null });
         this.#countOpen(p.instrumentId, 0, p.netQty);
         continue;
       }

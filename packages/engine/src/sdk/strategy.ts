@@ -124,6 +124,10 @@ export interface PositionView {
   readonly realisedPnlPaise: Paise;
   /** At the last traded price, or null when flat or no price is known. */
   readonly unrealisedPnlPaise: Paise | null;
+  /** The protective stop of the open position (from the intent that opened it), or null when flat or none. */
+  readonly stopPaise: Paise | null;
+  /** The strategy whose order opened the position, or null when flat or unknown (e.g. opened outside KitePilot). */
+  readonly openedBy: StrategyId | null;
 }
 
 /** Everything a strategy can see and do. */

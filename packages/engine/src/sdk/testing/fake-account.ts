@@ -37,6 +37,9 @@ export class FakeAccount {
   readonly #now: () => number;
   readonly #orders = new Map<IntentId, Order>();
   readonly #positions = new Map<string, Position>();
+  /** The stop and opening strategy of each open position, as the platform's portfolio keeps them. */
+  readonly #owners = new Map<string, { stopPaise: Paise | null; openedBy: StrategyId | null }>();
+  readonly #stops = new Map<IntentId, Paise | null>();
   #seq = 0;
 
   /** Creates an empty account reading time from `now`. */
@@ -56,6 +59,7 @@ export class FakeAccount {
     });
     const id = this.#eventId();
     const venueOrderId = parseVenueOrderId(String(100_000 + this.#seq));
+    this.#stops.set(intent.id, intent.stopLossPaise);
     this.#orders.set(intent.id, applyOrderEvent(order, { type: 'submit', id, ts: at, venueOrderId }));
   }
 
@@ -88,6 +92,8 @@ export class FakeAccount {
       averagePricePaise: averageOpenPricePaise(p),
       realisedPnlPaise: p.realisedPnlPaise,
       unrealisedPnlPaise: p.netQty === 0 || lastPaise === null ? null : unrealisedPnlPaise(p, lastPaise),
+      stopPaise: p.netQty === 0 ? null : (this.#owners.get(`${instrumentId}|${product}`)?.stopPaise ?? null),
+      openedBy: p.netQty === 0 ? null : (this.#owners.get(`${instrumentId}|${product}`)?.openedBy ?? null),
     };
   }
 
@@ -160,7 +166,10 @@ export class FakeAccount {
     for (const outcome of outcomes) {
       if (outcome.type === 'OrderFilled') {
         const key = `${after.instrumentId}|${after.product}`;
-        this.#positions.set(key, applyFill(this.#position(after.instrumentId, after.product), outcome.fill));
+        const previous = this.#position(after.instrumentId, after.product);
+        const next = applyFill(previous, outcome.fill);
+        this.#positions.set(key, next);
+        this.#own(key, previous.netQty, next.netQty, this.#stops.get(intentId) ?? null, after.strategyId);
       }
     }
     return outcomes.map((e) => ({ intentId, order: after, event: e }));
@@ -188,7 +197,40 @@ export class FakeAccount {
       tsEvent: at,
       tsInit: at,
     });
-    this.#positions.set(`${instrumentId}|${product}`, applyFill(this.#position(instrumentId, product), fill));
+    const key = `${instrumentId}|${product}`;
+    const previous = this.#position(instrumentId, product);
+    const next = applyFill(previous, fill);
+    this.#positions.set(key, next);
+    this.#own(key, previous.netQty, next.netQty, null, null);
+  }
+
+  /**
+   * Sets a position as the platform recovers it after a restart (opened by `openedBy` with `stopPaise`), without any
+   * order of the strategy's current state.
+   */
+  restorePosition(
+    instrumentId: InstrumentId,
+    product: Product,
+    side: Side,
+    qty: number,
+    pricePaise: Paise,
+    stopPaise: Paise | null,
+    openedBy: StrategyId | null,
+  ): void {
+    this.externalFill(instrumentId, product, side, qty, pricePaise);
+    this.#owners.set(`${instrumentId}|${product}`, { stopPaise, openedBy });
+  }
+
+  #own(
+    key: string,
+    before: number,
+    after: number,
+    stopPaise: Paise | null,
+    strategyId: StrategyId | null,
+  ): void {
+    if (after === 0) this.#owners.delete(key);
+    else if (Math.sign(after) !== Math.sign(before))
+      this.#owners.set(key, { stopPaise, openedBy: strategyId });
   }
 
   /** Returns the signed net quantity. */

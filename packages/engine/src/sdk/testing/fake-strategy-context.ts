@@ -360,6 +360,29 @@ export class FakeStrategyContext implements StrategyContext {
     this.#account.externalFill(instrumentId, product, side, qty, paise(pricePaise));
   }
 
+  /**
+   * Gives the account a position as the platform recovers it after a restart: opened by `openedBy` (default this
+   * strategy) with the stop `stopPaise`, while the strategy itself starts with fresh state.
+   */
+  restorePosition(
+    instrumentId: InstrumentId,
+    side: 'BUY' | 'SELL',
+    qty: number,
+    pricePaise: number,
+    stopPaise: number | null,
+    options: { readonly openedBy?: StrategyId | null; readonly product?: Product } = {},
+  ): void {
+    this.#account.restorePosition(
+      instrumentId,
+      options.product ?? 'MIS',
+      side,
+      qty,
+      paise(pricePaise),
+      stopPaise === null ? null : paise(stopPaise),
+      options.openedBy === undefined ? this.strategyId : options.openedBy,
+    );
+  }
+
   /** Closes the position at `pricePaise` as the platform's square-off would (see externalFill). */
   flattenExternally(instrumentId: InstrumentId, pricePaise: number, product: Product = 'MIS'): void {
     const net = this.#account.netQty(instrumentId, product);

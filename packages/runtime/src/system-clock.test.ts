@@ -26,4 +26,22 @@ describe('SystemClock', () => {
     clock.setTimer('late', clock.now() - 1000, () => fired.push(1));
     await vi.waitFor(() => expect(fired).toEqual([1]));
   });
+
+  it('never runs a callback while now() still reads a time before the timer (a timeout may fire early)', async () => {
+    const clock = new SystemClock({ keepAlive: true });
+    const atMs = Date.now() + 30;
+    const seen: number[] = [];
+    // The delay is computed from the first reading; when the timeout fires, the wall clock still reads 1 ms early.
+    const spy = vi
+      .spyOn(Date, 'now')
+      .mockReturnValueOnce(atMs - 40)
+      .mockReturnValueOnce(atMs - 1);
+    try {
+      clock.setTimer('early', atMs, () => seen.push(clock.now()));
+      await vi.waitFor(() => expect(seen).toHaveLength(1));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen[0]).toBeGreaterThanOrEqual(atMs);
+  });
 });

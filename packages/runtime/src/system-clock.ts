@@ -28,6 +28,12 @@ export class SystemClock implements Clock {
     this.cancelTimer(name);
     const timer = setTimeout(
       () => {
+        // Node's timers run on a monotonic clock and may fire a millisecond before Date.now() reaches atMs: wait the
+        // rest, so that now() never reads a time before the timer's when its callback runs.
+        if (Date.now() < atMs) {
+          this.setTimer(name, atMs, callback);
+          return;
+        }
         this.#timers.delete(name);
         callback();
       },

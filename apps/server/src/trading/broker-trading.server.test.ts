@@ -153,7 +153,8 @@ describe('kitepilot start with trading configured', () => {
   it('trades a stored simulator session live on the offset clock, with postbacks through the route', async () => {
     const port = await freePort();
     const wall = new SystemClock({ keepAlive: true });
-    const offsetMs = istToEpochMs(DAY, '09:59:45') - wall.now();
+    // Twenty-odd seconds before the 10:00 entry: the server's start-up under load must not pass the strategy's buyTime.
+    const offsetMs = istToEpochMs(DAY, '09:59:35') - wall.now();
     const simClock = new OffsetClock({ offsetMs, base: wall });
     const sim = await startKiteSim({
       clock: simClock,
@@ -179,7 +180,7 @@ describe('kitepilot start with trading configured', () => {
         );
         expect(rows.rows[0]?.n).toBeGreaterThan(0);
       },
-      { timeout: 40_000, interval: 250 },
+      { timeout: 55_000, interval: 250 },
     );
     const orders = await server.store.orders.listNonTerminal(account);
     expect(orders).toEqual([]);
@@ -192,7 +193,7 @@ describe('kitepilot start with trading configured', () => {
     } finally {
       await reopened.close();
     }
-  }, 90_000);
+  }, 110_000);
 
   it('paper-trades the demo market in the trading slot with --demo', async () => {
     const loaded = await configFor(FAKE_KITE, { strategies: [] });

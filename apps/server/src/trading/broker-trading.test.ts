@@ -1,5 +1,5 @@
 // Broker trading against the Kite simulator in-process, on one clock shared by the simulator and the server pieces
-// (wall clock shifted to 09:59:55 IST of a trading day). Each "process" gets its own view of that clock whose timers
+// (wall clock shifted to 09:59:40 IST of a trading day). Each "process" gets its own view of that clock whose timers
 // die with it, so a crash can be simulated: its timers stop, its feeds stop and its execution reports go nowhere,
 // without closing anything — then a second process starts on the same store and simulator.
 // What it shows: live trading places the strategies' orders at the simulator and books the simulator's trades;
@@ -88,12 +88,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function world(mode: 'paper' | 'live', startIst = '09:59:55'): Promise<World> {
+async function world(mode: 'paper' | 'live', startIst = '09:59:40'): Promise<World> {
   const driver = new PgliteDriver(await PGlite.create());
   await migrate(driver);
   const store = createStore(driver);
   cleanups.push(() => store.close());
-  // The clock starts after the slow store setup so that trading starts a few seconds before the 10:00 entry.
+  // The clock starts after the slow store setup, about twenty seconds before the 10:00 entry: start-up under load
+  // can take several seconds, and time-window does not enter once its buyTime has passed.
   const wall = new SystemClock({ keepAlive: true });
   const clock = new OffsetClock({ offsetMs: istToEpochMs(DAY, startIst) - wall.now(), base: wall });
   const sim = await startKiteSim({ clock, enforceRateLimits: false, seed: 7 });
@@ -188,7 +189,7 @@ describe('startBrokerTrading on a Kite simulator session', () => {
     expect(trading.onPostback).toBeTypeOf('function');
 
     await vi.waitFor(async () => expect(await ourFills(w.store)).toHaveLength(1), {
-      timeout: 20_000,
+      timeout: 40_000,
       interval: 200,
     });
     const brokerOrders = (await w.rest.getOrders()).filter((o) => o.tag?.startsWith('KP') === true);
@@ -204,7 +205,7 @@ describe('startBrokerTrading on a Kite simulator session', () => {
     expect(await w.store.instruments.latestVersion('real')).toBeNull();
     expect(await w.store.instruments.latestVersion('simulated')).toBe(istDate(w.clock.now()));
     expect(await w.store.watchlist.list('real')).toEqual([]);
-  }, 40_000);
+  }, 75_000);
 
   it('reconciles after a crash with a placement in flight: no duplicate, every trade once, the order adopted', async () => {
     const w = await world('live');
@@ -215,7 +216,7 @@ describe('startBrokerTrading on a Kite simulator session', () => {
     await vi.waitFor(
       async () =>
         expect((await w.rest.getOrders()).filter((o) => o.tag?.startsWith('KP') === true)).not.toEqual([]),
-      { timeout: 20_000, interval: 50 },
+      { timeout: 40_000, interval: 50 },
     );
     await crash(p1, c1);
     const before = await ourOrders(w.store);
@@ -253,7 +254,7 @@ describe('startBrokerTrading on a Kite simulator session', () => {
     const fillIds = (await ourFills(w.store)).map((f) => f.venueTradeId).sort();
     expect(fillIds).toEqual(tradeIds);
     expect(new Set(fillIds).size).toBe(fillIds.length);
-  }, 60_000);
+  }, 90_000);
 
   it('sends new orders to paper with a critical alert while the simulator refuses order requests', async () => {
     const w = await world('live');
@@ -265,7 +266,7 @@ describe('startBrokerTrading on a Kite simulator session', () => {
     expect(trading.degrading?.degradedReason).toMatch(/503|NetworkException|unavailable|5\d\d/i);
 
     await vi.waitFor(async () => expect((await ourOrders(w.store))[0]?.status).toBe('FILLED'), {
-      timeout: 20_000,
+      timeout: 40_000,
       interval: 200,
     });
     const [order] = await ourOrders(w.store);
@@ -273,7 +274,7 @@ describe('startBrokerTrading on a Kite simulator session', () => {
     expect(trading.kite?.stats().submitted).toBe(0);
     const audit = await w.store.audit.readByAccount(ACCOUNT, 0, 1000);
     expect(audit.map((a) => a.kind)).toContain('trading.alert.degraded-to-paper');
-  }, 40_000);
+  }, 75_000);
 
   it('paper-trades a simulator session without sending anything to the simulator', async () => {
     const w = await world('paper');
@@ -283,11 +284,11 @@ describe('startBrokerTrading on a Kite simulator session', () => {
     expect(trading).toMatchObject({ mode: 'paper', simulated: true, kite: null, degrading: null });
     expect(trading.onPostback).toBeUndefined();
     await vi.waitFor(async () => expect((await ourOrders(w.store))[0]?.status).toBe('FILLED'), {
-      timeout: 20_000,
+      timeout: 40_000,
       interval: 200,
     });
     expect(await w.rest.getOrders()).toEqual([]);
     const ticks = await w.store.driver.query<{ namespace: string }>('SELECT DISTINCT namespace FROM ticks');
     expect(ticks.rows.map((r) => r.namespace)).toEqual(['simulated']);
-  }, 40_000);
+  }, 75_000);
 });

@@ -184,6 +184,11 @@ export class Kernel {
     return new Promise((resolve, reject) => this.#idleWaiters.push({ resolve, reject }));
   }
 
+  /** Returns true while an input is being handled or inputs are queued (false: a push is handled at once). */
+  get busy(): boolean {
+    return this.#busy;
+  }
+
   /** Returns true once an error stopped the kernel. */
   get failed(): boolean {
     return this.#failure !== null;
@@ -375,9 +380,16 @@ export class Kernel {
       );
       return undefined;
     }
+    // The trading core marks at the bar (where bars are the market) before strategies see it.
+    const marked = this.#trading.onBar?.(bar);
+    if (isPromise(marked)) return marked.then(() => this.#deliverBar(bar, outcome === 'appended'));
+    return this.#deliverBar(bar, outcome === 'appended');
+  }
+
+  #deliverBar(bar: Bar, appended: boolean): Promise<void> | undefined {
     this.#bus.publish('bar', bar);
     // A repaired bar replaces the stored one but is not delivered again: strategies see each bar once.
-    if (outcome === 'appended') this.#host.deliverBar(bar);
+    if (appended) this.#host.deliverBar(bar);
     return this.#queue.settle();
   }
 

@@ -57,6 +57,11 @@ export interface OrderManagerOptions {
   readonly squareOff?: { readonly limitOffsetTicks?: number; readonly timeoutMs?: number };
   /** Hold strategy orders of each IST day until the owner sends AcknowledgeLive. */
   readonly manualAck?: boolean;
+  /**
+   * Mark positions at each closed bar's close and run the monitor then (default false): for backtests over bars,
+   * where no tick marks them. Live and paper leave it off — a bar can reach the kernel after a newer tick.
+   */
+  readonly markOnBars?: boolean;
 }
 
 /**

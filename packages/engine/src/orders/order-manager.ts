@@ -11,6 +11,7 @@ import {
   makeOrder,
   paise,
   type AccountId,
+  type Bar,
   type ClientOrderId,
   type Clock,
   type ExecutionClient,
@@ -73,6 +74,7 @@ export class OrderManager implements TradingCore {
   readonly #log: Logger;
   readonly #band: BandLookup;
   readonly #manualAck: boolean;
+  readonly #markOnBars: boolean;
   readonly #book = new OrderBook();
   readonly #stats = new TradingStatsCounter();
   readonly #squareOff: SquareOff;
@@ -104,6 +106,7 @@ export class OrderManager implements TradingCore {
     this.#log = options.logger.child({ component: 'order-manager', accountId: options.accountId });
     this.#band = options.band ?? (() => null);
     this.#manualAck = options.manualAck ?? false;
+    this.#markOnBars = options.markOnBars ?? false;
     this.#day = istDate(options.clock.now());
     const offsetTicks = options.squareOff?.limitOffsetTicks ?? DEFAULT_SQUARE_OFF.limitOffsetTicks;
     const timeoutMs = options.squareOff?.timeoutMs ?? DEFAULT_SQUARE_OFF.timeoutMs;
@@ -412,6 +415,14 @@ export class OrderManager implements TradingCore {
   onTick(tick: InstrumentTick): void | Promise<void> {
     this.#portfolio.mark(tick.instrumentId, tick.tick.lastPricePaise);
     if (!this.#portfolio.hasOpenPosition(tick.instrumentId)) return undefined;
+    return this.#monitor();
+  }
+
+  /** With `markOnBars`: marks the bar's instrument at its close and runs the monitor (see TradingCore.onBar). */
+  onBar(bar: Bar): void | Promise<void> {
+    if (!this.#markOnBars) return undefined;
+    this.#portfolio.mark(bar.instrumentId, bar.closePaise);
+    if (!this.#portfolio.hasOpenPosition(bar.instrumentId)) return undefined;
     return this.#monitor();
   }
 

@@ -2,6 +2,7 @@
 // ticks and operator commands into these calls, one at a time and in input order.
 import type {
   AccountId,
+  Bar,
   ExecutionReport,
   InstrumentId,
   InstrumentTick,
@@ -41,6 +42,11 @@ export interface TradingCore {
   onExecutionReport(report: ExecutionReport): Promise<void>;
   /** Updates marks; runs the post-trade monitor. Returns a promise only when it acts (e.g. loss cap hit). */
   onTick(tick: InstrumentTick): void | Promise<void>;
+  /**
+   * A closed bar entered the kernel (before strategies see it). Marks positions at its close and runs the monitor
+   * only where bars are the market (backtests over bars); elsewhere ticks mark and this does nothing.
+   */
+  onBar?(bar: Bar): void | Promise<void>;
   /** A timer the order manager set through its TradingTimers (e.g. a square-off escalation) fired. */
   onTimer(name: string): Promise<void>;
   /** Kill switch, flatten, cancel all, halt, resume, acknowledge live. */

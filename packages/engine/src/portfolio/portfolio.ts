@@ -75,6 +75,7 @@ export class Portfolio {
   readonly #openByInstrument = new Map<InstrumentId, number>();
   #day: string;
   #chargesToday: Paise = paise(0);
+  #chargesTotal: Paise = paise(0);
 
   /** Creates an empty portfolio for one account. */
   constructor(options: PortfolioOptions) {
@@ -124,6 +125,11 @@ export class Portfolio {
     this.#countOpen(fill.instrumentId, before.netQty, after.netQty);
     const chargesPaise = this.#charge(fill);
     return { position: after, chargesPaise };
+  }
+
+  /** Returns the charges of every fill applied since the portfolio was created (the fills of a restore() excluded). */
+  chargesTotalPaise(): Paise {
+    return this.#chargesTotal;
   }
 
   /** Records the last price of an instrument (from a tick). */
@@ -348,6 +354,7 @@ export class Portfolio {
       stored.realisedAtDayStart = subPaise(end.realisedPnlPaise, replay.realisedPnlPaise);
     }
     for (const f of fillsToday) this.#charge(f);
+    this.#chargesTotal = paise(0);
     return approximated;
   }
 
@@ -368,6 +375,7 @@ export class Portfolio {
     const charge = this.#ledger.add(fill, instrument.exchange, chargeSegmentOf(instrument, fill.product));
     if (charge.tradeDate === this.#day)
       this.#chargesToday = addPaise(this.#chargesToday, charge.chargesPaise);
+    this.#chargesTotal = addPaise(this.#chargesTotal, charge.chargesPaise);
     return charge.chargesPaise;
   }
 

@@ -9,3 +9,4 @@ export * from './executed-order.ts';
 export * from './contract-note-charges.ts';
 export * from './zerodha-fee-model.ts';
 export * from './round-trip.ts';
+export * from './percent-fee-model.ts';

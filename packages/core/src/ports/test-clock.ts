@@ -47,6 +47,13 @@ export class TestClock implements Clock {
     return [...this.#timers.values()].sort(byTime).map(({ name, atMs }) => ({ name, atMs }));
   }
 
+  /** Returns the time of the earliest pending timer, or null when none is pending (O(timers), no allocation). */
+  nextTimerAtMs(): number | null {
+    let at: number | null = null;
+    for (const t of this.#timers.values()) if (at === null || t.atMs < at) at = t.atMs;
+    return at;
+  }
+
   /** Moves time to `ms`, firing every timer due at or before it in time order; throws if `ms` is in the past. */
   advanceTo(ms: number): void {
     if (!Number.isSafeInteger(ms)) throw new InvariantError(`TestClock.advanceTo(${ms}): not integer ms`);

@@ -25,3 +25,4 @@ export * from './order-outcomes.ts';
 export * from './signal.ts';
 export * from './risk-decision.ts';
 export * from './testing.ts';
+export * from './canonical-json.ts';

@@ -30,7 +30,7 @@ export function barOrderOf(order: Order): BarOrder {
 export class OhlcPathFillModel implements FillModel {
   readonly #options: ResolvedFillOptions;
 
-  /** Creates the model; slippageTicks, limitFillRule and volumeParticipation of `options` apply. */
+  /** Creates the model; slippageTicks, slippage, limitFillRule and volumeParticipation of `options` apply. */
   constructor(options: SimFillOptions = {}) {
     this.#options = resolveFillOptions(options);
   }

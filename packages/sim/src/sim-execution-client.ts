@@ -25,6 +25,7 @@ import {
 import { ZERO_LATENCY, type LatencyModel } from './latency-model.ts';
 import { matchAggressive } from './matching/match-aggressive.ts';
 import { matchOnBar, type BarMatch } from './matching/match-bar.ts';
+import { matchAtOpen } from './matching/match-open.ts';
 import { isStopTriggered, matchRestingLimit } from './matching/match-resting.ts';
 import { resolveFillOptions, type ResolvedFillOptions, type SimFillOptions } from './sim-fill-options.ts';
 import { termsProblem, type CheckedTerms } from './sim-order-checks.ts';
@@ -74,6 +75,8 @@ export interface SimExecutionStats {
 interface InstrumentMarket {
   readonly lastPricePaise: Paise;
   readonly tick: Tick | null;
+  /** The last bar when the market is fed bars (then `tick` is null), else null. */
+  readonly bar: Bar | null;
   /** Quantity taken from each ask / bid level of `tick` by earlier orders. */
   readonly usedAsks: number[];
   readonly usedBids: number[];
@@ -101,7 +104,8 @@ function isStop(order: Order): boolean {
  * manager: `submit` → `OPEN` (or `TRIGGER PENDING` → `OPEN` for stops) → `fill`… → `COMPLETE`;
  * `CANCELLED` with the cancelled quantity; `MODIFIED` with the new terms → `OPEN`/`TRIGGER PENDING`;
  * `REJECTED` for orders the venue's checks refuse and `submit-failed` for placements Kite refuses
- * outright. Everything is synchronous and deterministic under a TestClock.
+ * outright. How orders fill on bars is set by the `barFill` policy and slippage by `slippageTicks` or a
+ * `slippage` model (SimFillOptions). Everything is synchronous and deterministic under a TestClock.
  */
 export class SimExecutionClient implements ExecutionClient {
   readonly #clock: Clock;
@@ -173,6 +177,7 @@ export class SimExecutionClient implements ExecutionClient {
       requests: 0,
       pendingRequests: 0,
       lastRequestAtMs: now,
+      awaitingBar: false,
       placedAtMs: now,
       venueAtMs: null,
       updatedAtMs: now,
@@ -202,6 +207,7 @@ export class SimExecutionClient implements ExecutionClient {
     this.#markets.set(instrumentId, {
       lastPricePaise: tick.lastPricePaise,
       tick,
+      bar: null,
       usedAsks: [],
       usedBids: [],
     });
@@ -213,27 +219,36 @@ export class SimExecutionClient implements ExecutionClient {
   }
 
   /**
-   * Matches the working orders of the bar's instrument against its OHLC (matchOnBar), reporting in path
-   * order (then submission order), and then takes the close as the last price. Feed an instrument either
-   * ticks or bars, not both.
+   * Matches the working orders of the bar's instrument against the bar by the `barFill` policy — along
+   * its adverse OHLC path (matchOnBar; `close`, `ohlc`) or at its open only (matchAtOpen; `next-open`) —
+   * reporting in path order (then submission order); under `ohlc`/`next-open` cancels the rest of an IOC
+   * order meeting its first bar; then takes the close as the last price. Feed an instrument either ticks
+   * or bars, not both.
    */
   onBar(bar: Bar): void {
+    const policy = this.#fill.barFill;
     const matches: { readonly sim: SimOrder; readonly match: BarMatch }[] = [];
+    const firstBar: SimOrder[] = [];
     for (const sim of this.#working.get(bar.instrumentId) ?? []) {
       const instrument = this.#instrumentOf(sim);
-      const match = matchOnBar(
-        {
-          side: sim.order.side,
-          orderType: sim.order.orderType,
-          qty: simLeavesQty(sim),
-          limitPricePaise: sim.limitPricePaise,
-          triggerPricePaise: sim.triggerPricePaise,
-          triggered: sim.state === 'OPEN',
-        },
-        bar,
-        instrument,
-        this.#fill,
-      );
+      const first = sim.awaitingBar;
+      if (first) {
+        sim.awaitingBar = false;
+        firstBar.push(sim);
+      }
+      const order = {
+        side: sim.order.side,
+        orderType: sim.order.orderType,
+        qty: simLeavesQty(sim),
+        limitPricePaise: sim.limitPricePaise,
+        triggerPricePaise: sim.triggerPricePaise,
+        triggered: sim.state === 'OPEN',
+        takesOpen: first && policy === 'ohlc',
+      };
+      const match =
+        policy === 'next-open'
+          ? matchAtOpen(order, bar, instrument, this.#fill)
+          : matchOnBar(order, bar, instrument, this.#fill);
       if (match.triggered || match.fills.length > 0) matches.push({ sim, match });
     }
     matches.sort((a, b) => a.match.step - b.match.step || a.sim.seq - b.sim.seq);
@@ -247,9 +262,13 @@ export class SimExecutionClient implements ExecutionClient {
       if (simLeavesQty(sim) === 0) this.#complete(sim);
       else if (match.triggered && sim.order.validity === 'IOC') this.#ioc(sim);
     }
+    for (const sim of firstBar) {
+      if (sim.state === 'OPEN' && sim.order.validity === 'IOC') this.#ioc(sim);
+    }
     this.#markets.set(bar.instrumentId, {
       lastPricePaise: bar.closePaise,
       tick: null,
+      bar,
       usedAsks: [],
       usedBids: [],
     });
@@ -392,12 +411,20 @@ export class SimExecutionClient implements ExecutionClient {
     if (isStop(order)) {
       sim.state = 'TRIGGER PENDING';
       this.#status(sim, 'TRIGGER PENDING');
-      this.#tryTrigger(sim);
+      if (!this.#waitsForBar(sim)) this.#tryTrigger(sim);
     } else {
       sim.state = 'OPEN';
       this.#status(sim, 'OPEN');
-      this.#takeLiquidity(sim, true);
+      if (this.#waitsForBar(sim)) sim.awaitingBar = true;
+      else this.#takeLiquidity(sim, true);
     }
+  }
+
+  /** Returns true when the order's market is a bar and the policy matches nothing until the next bar. */
+  #waitsForBar(sim: SimOrder): boolean {
+    return (
+      this.#fill.barFill !== 'close' && (this.#markets.get(sim.order.instrumentId)?.bar ?? null) !== null
+    );
   }
 
   #failSubmit(sim: SimOrder, reason: string): void {
@@ -473,7 +500,13 @@ export class SimExecutionClient implements ExecutionClient {
           limitPricePaise: marketLike ? null : sim.limitPricePaise,
           protectionPct: marketLike ? this.#fill.marketProtectionPct : null,
         },
-        { lastPricePaise: market.lastPricePaise, depth: market.tick?.depth ?? null, usedQty: used },
+        {
+          lastPricePaise: market.lastPricePaise,
+          depth: market.tick?.depth ?? null,
+          usedQty: used,
+          tick: market.tick,
+          bar: market.bar,
+        },
         instrument,
         this.#fill,
       );
@@ -601,10 +634,11 @@ export class SimExecutionClient implements ExecutionClient {
     this.#status(sim, 'MODIFIED');
     if (sim.state === 'TRIGGER PENDING') {
       this.#status(sim, 'TRIGGER PENDING');
-      this.#tryTrigger(sim);
+      if (!this.#waitsForBar(sim)) this.#tryTrigger(sim);
     } else {
       this.#status(sim, 'OPEN');
-      this.#takeLiquidity(sim, false);
+      if (this.#waitsForBar(sim)) sim.awaitingBar = true;
+      else this.#takeLiquidity(sim, false);
     }
   }
 }

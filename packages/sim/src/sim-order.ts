@@ -41,6 +41,11 @@ export interface SimOrder {
   pendingRequests: number;
   /** When the last scheduled request is handled; later requests never overtake it. */
   lastRequestAtMs: number;
+  /**
+   * True while an order that became active between bars (barFill `ohlc` or `next-open`) has not met a bar
+   * yet: its first bar decides IOC, and under `ohlc` lets a LIMIT take the open.
+   */
+  awaitingBar: boolean;
   readonly placedAtMs: number;
   venueAtMs: number | null;
   updatedAtMs: number;

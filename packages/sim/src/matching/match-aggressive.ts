@@ -1,4 +1,5 @@
-import type { Depth, DepthLevel, Paise, Side } from '@kitepilot/core';
+import type { Bar, Depth, DepthLevel, Paise, Side, Tick } from '@kitepilot/core';
+import { slipMarketFill, type MarketSlipOptions } from './market-slip.ts';
 import type { MatchedFill, PriceGrid } from './match-types.ts';
 import { lotFloor, marketProtectionLimit, roundAgainst, withinLimit, worsenByTicks } from './price-grid.ts';
 
@@ -19,12 +20,15 @@ export interface AggressiveMarket {
   readonly depth: Depth | null;
   /** Quantity earlier orders already took from each opposite level of this depth, by level index. */
   readonly usedQty: readonly number[];
+  /** The tick the last price comes from, for the slippage model (default null). */
+  readonly tick?: Tick | null;
+  /** The bar the last price comes from (its close), for the slippage model (default null). */
+  readonly bar?: Bar | null;
 }
 
 /** The price knobs of aggressive matching. */
-export interface AggressiveOptions {
+export interface AggressiveOptions extends MarketSlipOptions {
   readonly beyondDepthTicks: number;
-  readonly slippageTicks: number;
 }
 
 /** The outcome of aggressive matching. */
@@ -47,7 +51,8 @@ function visible(level: DepthLevel): boolean {
  * one fill per level at the level's price for the level's unused quantity (whole lots); the remainder
  * beyond the visible depth fills at once at the last visible level worsened by `beyondDepthTicks`.
  * Without depth (ltp/quote mode, or an empty side) everything fills at the last price worsened by
- * `slippageTicks`. Prices are rounded onto the grid against the order. Matching stops, leaving the
+ * `slippageTicks`, and a market-like order also by the `slippage` model (slipMarketFill); a depth walk
+ * already pays the spread and the book's impact, so no model is added to it. Prices are rounded onto the grid against the order. Matching stops, leaving the
  * rest, at the first price beyond the limit (or beyond the protection price for a market-like order).
  */
 export function matchAggressive(
@@ -90,9 +95,14 @@ export function matchAggressive(
   }
   if (leaves === 0) return done(false);
   const price =
-    lastVisible === null
-      ? worsenByTicks(market.lastPricePaise, side, options.slippageTicks, tick)
-      : worsenByTicks(lastVisible, side, options.beyondDepthTicks, tick);
+    lastVisible !== null
+      ? worsenByTicks(lastVisible, side, options.beyondDepthTicks, tick)
+      : order.limitPricePaise === null
+        ? slipMarketFill(market.lastPricePaise, side, leaves, grid, options, {
+            bar: market.bar ?? null,
+            tick: market.tick ?? null,
+          })
+        : worsenByTicks(market.lastPricePaise, side, options.slippageTicks, tick);
   if (!allowed(price)) return done(true);
   fills.push({ qty: leaves, pricePaise: price, level: null });
   leaves = 0;

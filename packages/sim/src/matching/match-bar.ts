@@ -1,5 +1,6 @@
 import type { Bar, OrderType, Paise, Side } from '@kitepilot/core';
 import type { LimitFillRule } from '../sim-fill-options.ts';
+import { slipMarketFill, type MarketSlipOptions } from './market-slip.ts';
 import type { MatchedFill, PriceGrid } from './match-types.ts';
 import { participationCap, isStopTriggered, limitReached } from './match-resting.ts';
 import { withinLimit, worsenByTicks } from './price-grid.ts';
@@ -14,11 +15,15 @@ export interface BarOrder {
   readonly triggerPricePaise: Paise | null;
   /** True for a stop (SL, SL-M) whose trigger was already reached; ignored for MARKET and LIMIT. */
   readonly triggered: boolean;
+  /**
+   * True when the order became active between bars and this is the first bar it meets (barFill `ohlc`):
+   * a LIMIT then takes the open when the open is at or better than its limit (default false).
+   */
+  readonly takesOpen?: boolean;
 }
 
 /** The knobs of bar matching. */
-export interface BarMatchOptions {
-  readonly slippageTicks: number;
+export interface BarMatchOptions extends MarketSlipOptions {
   readonly limitFillRule: LimitFillRule;
   readonly volumeParticipation: number | null;
 }
@@ -50,7 +55,8 @@ const NOTHING: BarMatch = { triggered: false, fills: [], step: 4 };
  * Matches a working order against a bar along ohlcPath. A stop triggers at the open when the bar gaps
  * through the trigger (at the open price), else at its trigger price on the first segment that reaches
  * it. A market-like order (MARKET, triggered SL-M) fills at the open — or at the trigger point — worsened
- * by `slippageTicks`. A limit-like order (LIMIT, triggered SL) that is marketable at the trigger point
+ * by `slippageTicks` and the `slippage` model (slipMarketFill; no market protection applies). A LIMIT
+ * with `takesOpen` fills at the open when the open is at or better than its limit. A limit-like order (LIMIT, triggered SL) that is marketable at the trigger point
  * fills there (never beyond its limit); otherwise it rests and fills at its own limit price at the first
  * path point that reaches the limit by `limitFillRule`. Quantity is capped by `volumeParticipation` × the
  * bar's volume when set. Fills are all-or-nothing per bar otherwise.
@@ -80,11 +86,14 @@ export function matchOnBar(order: BarOrder, bar: Bar, grid: PriceGrid, options: 
   });
   if (qty <= 0) return result([], step);
   if (marketLike) {
-    const price = worsenByTicks(pointPrice, side, options.slippageTicks, grid.tickSizePaise);
+    const price = slipMarketFill(pointPrice, side, qty, grid, options, { bar, tick: null });
     return result([{ qty, pricePaise: price, level: null }], step);
   }
   const limit = order.limitPricePaise;
   if (limit === null) return result([], step);
+  if (!isStop && order.takesOpen === true && withinLimit(side, bar.openPaise, limit)) {
+    return result([{ qty, pricePaise: bar.openPaise, level: null }], 0);
+  }
   if (triggeredNow && withinLimit(side, pointPrice, limit)) {
     const slipped = worsenByTicks(pointPrice, side, options.slippageTicks, grid.tickSizePaise);
     const price = withinLimit(side, slipped, limit) ? slipped : limit;

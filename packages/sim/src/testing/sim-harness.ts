@@ -6,12 +6,14 @@ import {
   applyOrderEvent,
   BUILDER_TS,
   InvariantError,
+  makeBar,
   makeTick,
   paise,
   parseClientOrderId,
   parseIntentId,
   TestClock,
   SeededRandom,
+  type Bar,
   type ClientOrderId,
   type Depth,
   type Instrument,
@@ -54,6 +56,15 @@ export function describeUpdate(r: OrderUpdateReceived): string {
   }
 }
 
+/** The prices of a test bar (paise) and its volume (default 1000). */
+export interface BarPrices {
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume?: number;
+}
+
 /** Options of simHarness. */
 export interface HarnessOptions {
   readonly latency?: LatencyModel;
@@ -81,6 +92,7 @@ export function simHarness(options: HarnessOptions = {}) {
   const orders = new Map<ClientOrderId, Order>();
   let count = 0;
   let eventCount = 0;
+  let barCount = 0;
   client.setHandler((report) => {
     if (report.type !== 'OrderUpdateReceived' || report.clientOrderId === null) {
       throw new InvariantError(`unexpected report ${report.type}`);
@@ -172,6 +184,31 @@ export function simHarness(options: HarnessOptions = {}) {
       });
       client.onTick(inst.id, tick);
       return tick;
+    },
+    /**
+     * Feeds the next 1m bar of `instrument` (default the first): bar n starts n minutes after BUILDER_TS,
+     * and the clock is advanced to its close time first, as a backtest kernel hands over a closed bar.
+     */
+    bar(prices: BarPrices, instrument?: Instrument): Bar {
+      const inst = instrument ?? [...instruments.values()][0];
+      if (inst === undefined) throw new InvariantError('no instrument');
+      const start = BUILDER_TS + barCount * 60_000;
+      barCount += 1;
+      if (clock.now() < start + 60_000) clock.advanceTo(start + 60_000);
+      const bar = makeBar({
+        instrumentId: inst.id,
+        interval: '1m',
+        start,
+        openPaise: paise(prices.open),
+        highPaise: paise(prices.high),
+        lowPaise: paise(prices.low),
+        closePaise: paise(prices.close),
+        volume: prices.volume ?? 1000,
+        oi: null,
+        origin: 'historical',
+      });
+      client.onBar(bar);
+      return bar;
     },
     /** Returns the update summaries of one order's reports, in order. */
     updates(id: ClientOrderId): string[] {

@@ -32,6 +32,8 @@ export { configHash } from './repositories/run-repository.ts';
 export { auditHash, AUDIT_GENESIS_HASH } from './repositories/audit-repository.ts';
 export { tickTime } from './repositories/tick-repository.ts';
 export { SqlWatchlistRepository } from './repositories/watchlist-repository.ts';
+export { SqlBacktestResultRepository } from './repositories/backtest-result-repository.ts';
+export { SqlWalkForwardRepository } from './repositories/walk-forward-repository.ts';
 export { SqlRetentionRepository, tickPartitionDay } from './repositories/retention.ts';
 export {
   POSTGRES_TEST_URL_VARIABLE,

@@ -1,6 +1,7 @@
 import type {
   AccountRepository,
   AuditRepository,
+  BacktestResultRepository,
   BarRepository,
   FillRepository,
   InstrumentRepository,
@@ -15,11 +16,13 @@ import type {
   TickQuarantineRepository,
   TickRepository,
   TradingControlsRepository,
+  WalkForwardRepository,
   WatchlistRepository,
 } from '@kitepilot/core';
 import type { SqlDriver } from './driver/sql-driver.ts';
 import { SqlAccountRepository } from './repositories/account-repository.ts';
 import { SqlAuditRepository } from './repositories/audit-repository.ts';
+import { SqlBacktestResultRepository } from './repositories/backtest-result-repository.ts';
 import { SqlBarRepository } from './repositories/bar-repository.ts';
 import { SqlFillRepository } from './repositories/fill-repository.ts';
 import { SqlInstrumentRepository } from './repositories/instrument-repository.ts';
@@ -34,6 +37,7 @@ import { SqlSignalRepository } from './repositories/signal-repository.ts';
 import { SqlTickQuarantineRepository } from './repositories/tick-quarantine-repository.ts';
 import { SqlTickRepository } from './repositories/tick-repository.ts';
 import { SqlTradingControlsRepository } from './repositories/trading-controls-repository.ts';
+import { SqlWalkForwardRepository } from './repositories/walk-forward-repository.ts';
 import { SqlWatchlistRepository } from './repositories/watchlist-repository.ts';
 
 /** The store: every repository over one driver. */
@@ -56,6 +60,8 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly jobRuns: JobRunRepository;
   readonly watchlist: WatchlistRepository;
+  readonly backtests: BacktestResultRepository;
+  readonly walkForward: WalkForwardRepository;
   /** Closes the driver. */
   close(): Promise<void>;
 }
@@ -81,6 +87,8 @@ export function createStore(driver: SqlDriver): Store {
     audit: new SqlAuditRepository(driver),
     jobRuns: new SqlJobRunRepository(driver),
     watchlist: new SqlWatchlistRepository(driver),
+    backtests: new SqlBacktestResultRepository(driver),
+    walkForward: new SqlWalkForwardRepository(driver),
     close: () => driver.close(),
   };
 }

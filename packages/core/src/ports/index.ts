@@ -12,3 +12,4 @@ export * from './logger.ts';
 export * from './watchlist-repository.ts';
 export * from './tick-quarantine-repository.ts';
 export * from './trading-repositories.ts';
+export * from './research-repositories.ts';

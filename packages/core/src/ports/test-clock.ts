@@ -69,6 +69,17 @@ export class TestClock implements Clock {
     this.#now = ms;
   }
 
+  /**
+   * Moves time to `ms` firing only the timers due before it: timers due exactly at `ms` stay pending and fire at
+   * the next advanceTo (with now() = `ms`). Lets a caller handle an input at `ms` before that instant's timers.
+   */
+  advanceBefore(ms: number): void {
+    if (!Number.isSafeInteger(ms)) throw new InvariantError(`TestClock.advanceBefore(${ms}): not integer ms`);
+    if (ms < this.#now) throw new InvariantError(`TestClock cannot go backwards from ${this.#now} to ${ms}`);
+    if (ms > this.#now) this.advanceTo(ms - 1);
+    this.#now = ms;
+  }
+
   /** Moves time forward by `ms` (≥ 0), firing due timers. */
   advanceBy(ms: number): void {
     this.advanceTo(this.#now + ms);

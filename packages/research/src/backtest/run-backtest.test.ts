@@ -1,0 +1,135 @@
+import { istToEpochMs, NseCalendar, paise, type Bar, type InstrumentId } from '@kitepilot/core';
+import {
+  anInstrument,
+  type Strategy,
+  type StrategyContext,
+  type StrategyDefinition,
+} from '@kitepilot/engine';
+import { describe, expect, it } from 'vitest';
+import { barSeriesFromBars, type BarSeries } from '../bars/bar-series.ts';
+import { runBacktest, type BacktestOptions } from './run-backtest.ts';
+
+const instrument = anInstrument();
+const calendar = new NseCalendar();
+
+/** Minute bars of one IST day from 09:15: closes in rupees, open = previous close, high/low ±1 rupee. */
+function dayBars(date: string, closes: readonly number[], id: InstrumentId = instrument.id): Bar[] {
+  const first = istToEpochMs(date, '09:15');
+  let previous = closes[0] ?? 100;
+  return closes.map((c, i) => {
+    const open = previous;
+    previous = c;
+    return {
+      instrumentId: id,
+      interval: '1m',
+      start: first + i * 60_000,
+      openPaise: paise(open * 100),
+      highPaise: paise(Math.max(open, c) * 100 + 100),
+      lowPaise: paise(Math.min(open, c) * 100 - 100),
+      closePaise: paise(c * 100),
+      volume: 1_000,
+      oi: null,
+      origin: 'historical',
+    };
+  });
+}
+
+/** Buys `qty` on the close of bar `buyAt` and sells on the close of bar `sellAt` (indices within the run). */
+function scripted(buyAt: number, sellAt: number | null): StrategyDefinition<never> {
+  return {
+    name: 'scripted',
+    description: 'buys and sells at fixed bars',
+    params: {},
+    create: (): Strategy => {
+      let n = -1;
+      return {
+        onStart(ctx: StrategyContext) {
+          ctx.subscribe(instrument.id, { bars: ['1m'] });
+        },
+        onBar(ctx: StrategyContext, bar: Bar) {
+          n++;
+          if (n === buyAt) {
+            ctx.submit({
+              instrumentId: bar.instrumentId,
+              side: 'BUY',
+              qty: 10,
+              orderType: 'MARKET',
+              stopLossPaise: paise(bar.closePaise - 10_000),
+              reason: 'scripted entry',
+            });
+          }
+          if (n === sellAt) {
+            ctx.submit({
+              instrumentId: bar.instrumentId,
+              side: 'SELL',
+              qty: 10,
+              orderType: 'MARKET',
+              stopLossPaise: null,
+              reason: 'scripted exit',
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
+function options(
+  series: BarSeries,
+  fill: 'close' | 'ohlc' | 'next-open',
+  strategy: StrategyDefinition<never>,
+): BacktestOptions {
+  return {
+    runId: 'run_test1',
+    series,
+    instrument,
+    strategy,
+    params: {},
+    startingCashPaise: 10_00_000_00,
+    fees: null,
+    chargesLabel: 'none',
+    fill: { barFill: fill } as never,
+    fillLabel: fill,
+    referenceCalendar: calendar,
+    data: { source: 'test' },
+  };
+}
+
+const closes = [100, 101, 102, 103, 104, 105, 106, 107, 108, 109];
+
+describe('runBacktest', () => {
+  it('fills a market order decided on a bar at that close (close) or the next open (ohlc, next-open)', async () => {
+    const series = barSeriesFromBars(dayBars('2026-03-02', closes));
+    const atClose = await runBacktest(options(series, 'close', scripted(2, 5)));
+    expect(atClose.trades).toHaveLength(1);
+    expect(atClose.trades[0]?.entryPricePaise).toBe(102_00);
+    expect(atClose.trades[0]?.exitPricePaise).toBe(105_00);
+    expect(atClose.trades[0]?.grossPnlPaise).toBe(10 * 300);
+    const nextOpen = await runBacktest(options(series, 'ohlc', scripted(2, 5)));
+    // The open of bar 3 is the close of bar 2 in this data: 102; exit at the open of bar 6 = 105.
+    expect(nextOpen.trades[0]?.entryPricePaise).toBe(102_00);
+    expect(nextOpen.trades[0]?.entryAtMs).toBe(istToEpochMs('2026-03-02', '09:18'));
+    expect(nextOpen.finalEquityPaise).toBe(10_00_000_00 + 3_000);
+  });
+
+  it('squares off an MIS position at the cutoff and counts equity per day', async () => {
+    const day1 = dayBars(
+      '2026-03-02',
+      Array.from({ length: 375 }, (_, i) => 100 + (i % 7)),
+    );
+    const day2 = dayBars(
+      '2026-03-03',
+      Array.from({ length: 375 }, (_, i) => 100 + (i % 5)),
+    );
+    const series = barSeriesFromBars([...day1, ...day2]);
+    const result = await runBacktest(options(series, 'close', scripted(10, null)));
+    expect(result.trades).toHaveLength(1);
+    const trade = result.trades[0];
+    // Squared off by the scheduler at 15:20 IST on the first day.
+    expect(trade?.exitAtMs).toBe(istToEpochMs('2026-03-02', '15:20'));
+    expect(result.daily.map((d) => d.date)).toEqual(['2026-03-02', '2026-03-03']);
+    expect(result.daily[1]?.equityPaise).toBe(result.finalEquityPaise);
+    expect(result.counts.bars).toBe(750);
+    expect(result.metrics.trades).toBe(1);
+  });
+});

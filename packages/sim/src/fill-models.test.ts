@@ -12,6 +12,7 @@ import {
 } from '@kitepilot/core';
 import { describe, expect, it } from 'vitest';
 import { NextBarOpenFillModel } from './next-bar-open-fill-model.ts';
+import { FixedBpsSlippage } from './slippage/fixed-bps-slippage.ts';
 import { OhlcPathFillModel } from './ohlc-path-fill-model.ts';
 
 const instrument = anInstrument();
@@ -108,6 +109,32 @@ describe('NextBarOpenFillModel', () => {
     expect(model.fill(context(order, bar(157400, 158000, 156500, 157800)))).toEqual([]);
     expect(model.fill(context(order, bar(157600, 158000, 156500, 157800)))).toEqual([
       { qty: 1, pricePaise: 157610 },
+    ]);
+  });
+
+  it('slips MARKET and a triggered SL-M at the open by a slippage model, and refuses it with slippageTicks', () => {
+    const slipped = new NextBarOpenFillModel({ slippage: new FixedBpsSlippage(10) });
+    const market = anOrder({ orderType: 'MARKET', limitPricePaise: null, qty: 2 });
+    // 10 bps of ₹1575.00 is 157.5 paise: 157 657.5 rounds up to 157 660.
+    expect(slipped.fill(context(market, bar(157500, 158000, 156500, 157800)))).toEqual([
+      { qty: 2, pricePaise: 157660 },
+    ]);
+    const limit = anOrder({ limitPricePaise: paise(157500) });
+    expect(slipped.fill(context(limit, bar(157400, 158000, 156500, 157800)))).toEqual([
+      { qty: 1, pricePaise: 157400 },
+    ]);
+    expect(() => new NextBarOpenFillModel({ slippageTicks: 1, slippage: new FixedBpsSlippage(1) })).toThrow(
+      'cannot both be set',
+    );
+  });
+});
+
+describe('OhlcPathFillModel with a slippage model', () => {
+  it('slips a MARKET order at the open', () => {
+    const model = new OhlcPathFillModel({ slippage: new FixedBpsSlippage(10) });
+    const order = anOrder({ orderType: 'MARKET', limitPricePaise: null, side: 'SELL', qty: 2 });
+    expect(model.fill(context(order, bar(157500, 158000, 156500, 157800)))).toEqual([
+      { qty: 2, pricePaise: 157340 },
     ]);
   });
 });

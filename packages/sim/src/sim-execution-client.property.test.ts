@@ -6,7 +6,8 @@
 // 3. every fill price is positive and on the instrument's tick grid; every fill is a whole number of lots;
 // 4. a buy LIMIT/SL never fills above its limit and a sell never below it (the limit in force when the
 //    fill is reported, after any modification);
-// 5. the same inputs give the same reports.
+// 5. the same inputs give the same reports;
+// all of it under every bar fill policy (close, ohlc, next-open) and with or without a slippage model.
 import {
   aNiftyFuture,
   anInstrument,
@@ -22,6 +23,11 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FixedLatency } from './latency-model.ts';
+import type { BarFillPolicy } from './sim-fill-options.ts';
+import { FixedBpsSlippage } from './slippage/fixed-bps-slippage.ts';
+import type { SlippageModel } from './slippage/slippage-model.ts';
+import { SpreadSlippage } from './slippage/spread-slippage.ts';
+import { VolatilityParticipationSlippage } from './slippage/volatility-participation-slippage.ts';
 import { depthOf, simHarness } from './testing/sim-harness.ts';
 
 const BASE = 1_000_00;
@@ -56,6 +62,8 @@ interface Scenario {
   readonly latencyMs: number;
   readonly touch: boolean;
   readonly participation: number | null;
+  readonly barFill: BarFillPolicy;
+  readonly slippage: 'none' | 'bps' | 'spread' | 'vol';
   readonly steps: readonly MarketStep[];
   readonly orders: readonly OrderPlan[];
 }
@@ -89,6 +97,8 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   latencyMs: fc.constantFrom(0, 0, 50, 300),
   touch: fc.boolean(),
   participation: fc.option(fc.constantFrom(0.25, 0.5, 1)),
+  barFill: fc.constantFrom<BarFillPolicy>('close', 'ohlc', 'next-open'),
+  slippage: fc.constantFrom('none' as const, 'bps' as const, 'spread' as const, 'vol' as const),
   steps: fc.array(stepArb, { minLength: 1, maxLength: 20 }),
   orders: fc.array(orderArb, { maxLength: 8 }),
 });
@@ -98,6 +108,13 @@ interface FillCheck {
   readonly pricePaise: number;
   readonly side: Side;
   readonly limitPaise: number | null;
+}
+
+function slippageOf(kind: Scenario['slippage']): SlippageModel | null {
+  if (kind === 'bps') return new FixedBpsSlippage(7.5);
+  if (kind === 'spread') return new SpreadSlippage({ fallbackSpreadBps: 12 });
+  if (kind === 'vol') return new VolatilityParticipationSlippage({ k: 0.7 });
+  return null;
 }
 
 function run(s: Scenario): {
@@ -111,7 +128,12 @@ function run(s: Scenario): {
   const h = simHarness({
     instruments: [instrument],
     latency: new FixedLatency(s.latencyMs),
-    fill: { limitFillRule: s.touch ? 'touch' : 'through', volumeParticipation: s.participation },
+    fill: {
+      limitFillRule: s.touch ? 'touch' : 'through',
+      volumeParticipation: s.participation,
+      barFill: s.barFill,
+      slippage: slippageOf(s.slippage),
+    },
     onReport: (report, before) => {
       if (report.update.type === 'fill') {
         const limited = before.orderType === 'LIMIT' || before.orderType === 'SL';

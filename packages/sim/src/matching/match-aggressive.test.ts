@@ -120,4 +120,45 @@ describe('matchAggressive', () => {
     );
     expect(m.fills.map((f) => f.qty)).toEqual([65, 130]);
   });
+
+  it('adds the slippage model to a market-like fill at the last price, with the tick or bar it gets', () => {
+    const seen: unknown[] = [];
+    const model = {
+      slippagePaise: (input: { tick: unknown; bar: unknown; qty: number; pricePaise: number }) => {
+        seen.push([input.tick, input.bar, input.qty, input.pricePaise]);
+        return 15;
+      },
+    };
+    const opts = { ...OPTS, slippage: model };
+    const market = { lastPricePaise: paise(1000), depth: null, usedQty: [] };
+    expect(matchAggressive(buy(3), market, GRID, opts).fills).toEqual([
+      { qty: 3, pricePaise: 1020, level: null },
+    ]);
+    expect(matchAggressive({ ...buy(3), side: 'SELL' }, market, GRID, opts).fills[0]?.pricePaise).toBe(980);
+    expect(seen).toEqual([
+      [null, null, 3, 1000],
+      [null, null, 3, 1000],
+    ]);
+  });
+
+  it('never adds the slippage model to a limit order or to a depth walk', () => {
+    const model = { slippagePaise: () => 50 };
+    const opts = { ...OPTS, slippage: model };
+    const last = { lastPricePaise: paise(1000), depth: null, usedQty: [] };
+    expect(matchAggressive(buy(3, { limitPricePaise: paise(1010) }), last, GRID, opts).fills).toEqual([
+      { qty: 3, pricePaise: 1000, level: null },
+    ]);
+    const book = { lastPricePaise: paise(1000), depth: depth([[1010, 5]]), usedQty: [] };
+    expect(matchAggressive(buy(3), book, GRID, opts).fills).toEqual([{ qty: 3, pricePaise: 1010, level: 0 }]);
+  });
+
+  it('stops a slipped market order at its protection price', () => {
+    const m = matchAggressive(
+      buy(3, { protectionPct: 2 }),
+      { lastPricePaise: paise(1000), depth: null, usedQty: [] },
+      GRID,
+      { ...OPTS, slippage: { slippagePaise: () => 30 } },
+    );
+    expect([m.fills, m.leavesQty, m.stoppedBy, m.protectionLimitPaise]).toEqual([[], 3, 'protection', 1020]);
+  });
 });

@@ -1,5 +1,6 @@
 import { BUILDER_TS, instrumentId, makeBar, paise, type Bar } from '@kitepilot/core';
 import { describe, expect, it } from 'vitest';
+import { FixedBpsSlippage } from '../slippage/fixed-bps-slippage.ts';
 import { matchOnBar, ohlcPath, type BarOrder } from './match-bar.ts';
 
 const GRID = { tickSizePaise: paise(5), lotSize: 1 };
@@ -110,5 +111,71 @@ describe('matchOnBar', () => {
       volumeParticipation: 0.5,
     });
     expect(m.fills[0]?.qty).toBe(4);
+  });
+
+  it('lets a LIMIT with takesOpen fill at the open when the open is within its limit', () => {
+    const limit = order({ limitPricePaise: paise(102), takesOpen: true });
+    const m = matchOnBar(limit, bar(100, 110, 90, 105), GRID, OPTS);
+    expect([m.step, m.fills]).toEqual([0, [{ qty: 10, pricePaise: 100, level: null }]]);
+    // Without takesOpen the same order is a resting limit: it fills at its own price.
+    expect(
+      matchOnBar(order({ limitPricePaise: paise(102) }), bar(100, 110, 90, 105), GRID, OPTS).fills,
+    ).toEqual([{ qty: 10, pricePaise: 102, level: null }]);
+    // An open beyond the limit: the order rests along the path as before.
+    const later = matchOnBar(
+      order({ limitPricePaise: paise(95), takesOpen: true }),
+      bar(100, 110, 90, 105),
+      GRID,
+      OPTS,
+    );
+    expect([later.step, later.fills]).toEqual([2, [{ qty: 10, pricePaise: 95, level: null }]]);
+  });
+
+  it('ignores takesOpen for a stop', () => {
+    const stop = order({
+      orderType: 'SL',
+      triggerPricePaise: paise(105),
+      limitPricePaise: paise(110),
+      takesOpen: true,
+    });
+    expect(matchOnBar(stop, bar(100, 110, 90, 105), GRID, OPTS)).toMatchObject({
+      triggered: true,
+      step: 1,
+      fills: [{ qty: 10, pricePaise: 105, level: null }],
+    });
+  });
+
+  it('slips a market-like fill by the slippage model and gives it the bar, but never a limit-like one', () => {
+    const seen: unknown[] = [];
+    const model = {
+      slippagePaise: (input: { bar: unknown; qty: number }) => {
+        seen.push([input.bar, input.qty]);
+        return 12;
+      },
+    };
+    const b = bar(100, 110, 90, 105);
+    const opts = { ...OPTS, slippage: model };
+    expect(matchOnBar(order({ orderType: 'MARKET' }), b, GRID, opts).fills[0]?.pricePaise).toBe(115);
+    expect(matchOnBar(order({ side: 'SELL', orderType: 'MARKET' }), b, GRID, opts).fills[0]?.pricePaise).toBe(
+      85,
+    );
+    expect(seen).toEqual([
+      [b, 10],
+      [b, 10],
+    ]);
+    const sl = order({ orderType: 'SL', triggerPricePaise: paise(105), limitPricePaise: paise(110) });
+    expect(matchOnBar(sl, b, GRID, opts).fills[0]?.pricePaise).toBe(105);
+    expect(matchOnBar(order({ limitPricePaise: paise(95) }), b, GRID, opts).fills[0]?.pricePaise).toBe(95);
+    expect(seen).toHaveLength(2);
+    const bps = matchOnBar(
+      order({ orderType: 'SL-M', triggerPricePaise: paise(100) }),
+      bar(100_000, 100_000, 99_000, 99_500),
+      GRID,
+      {
+        ...OPTS,
+        slippage: new FixedBpsSlippage(1),
+      },
+    );
+    expect(bps.fills[0]?.pricePaise).toBe(100_010);
   });
 });

@@ -6,3 +6,4 @@ export * from './bars/csv-bars.ts';
 export * from './bars/data-calendar.ts';
 export * from './metrics/index.ts';
 export * from './report/index.ts';
+export * from './bars/parquet-bars.ts';

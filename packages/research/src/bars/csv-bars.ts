@@ -97,7 +97,12 @@ export function parseBarCsv(data: Uint8Array | string, options: BarCsvOptions): 
     .split(',')
     .map((h) => h.trim().toLowerCase());
   const hasOi = header.length === 7 && header[6] === 'openinterest';
-  if (header.length < 6 || header.length > 7 || HEADER.some((h, i) => header[i] !== h) || (header.length === 7 && !hasOi)) {
+  if (
+    header.length < 6 ||
+    header.length > 7 ||
+    HEADER.some((h, i) => header[i] !== h) ||
+    (header.length === 7 && !hasOi)
+  ) {
     throw new BarFileError(
       options.source,
       [`line 1: the header must be ${HEADER.join(',')}[,openinterest]; got ${header.join(',')}`],
@@ -132,7 +137,10 @@ export function parseBarCsv(data: Uint8Array | string, options: BarCsvOptions): 
     }
     const [start, o, h, l, c, v, oi] = row;
     if (l > Math.min(o, c) || h < Math.max(o, c)) {
-      problem(line, `needs low ≤ open, close ≤ high; got open ${o / 100} high ${h / 100} low ${l / 100} close ${c / 100}`);
+      problem(
+        line,
+        `needs low ≤ open, close ≤ high; got open ${o / 100} high ${h / 100} low ${l / 100} close ${c / 100}`,
+      );
       continue;
     }
     if (start <= previousStart) {
@@ -191,8 +199,17 @@ function parseRow(b: Uint8Array, pos: number, stop: number, fields: number): Row
   const ss = digits(b, pos + 17, 2);
   const sep = b[pos + 10];
   if (
-    y < 0 || mo < 0 || d < 0 || hh < 0 || mi < 0 || ss < 0 ||
-    b[pos + 4] !== 45 || b[pos + 7] !== 45 || (sep !== 32 && sep !== 84) || b[pos + 13] !== 58 || b[pos + 16] !== 58 ||
+    y < 0 ||
+    mo < 0 ||
+    d < 0 ||
+    hh < 0 ||
+    mi < 0 ||
+    ss < 0 ||
+    b[pos + 4] !== 45 ||
+    b[pos + 7] !== 45 ||
+    (sep !== 32 && sep !== 84) ||
+    b[pos + 13] !== 58 ||
+    b[pos + 16] !== 58 ||
     b[pos + 19] !== COMMA
   ) {
     return 'datetime must be YYYY-MM-DD HH:MM:SS (IST)';
@@ -290,7 +307,9 @@ function inferInterval(cols: Columns, source: string): BarInterval {
   if (found === undefined || !isBarInterval(found)) {
     throw new BarFileError(
       source,
-      [`the smallest gap between bars is ${gap / 1000} s, which is not a bar interval (${BAR_INTERVALS.join(', ')})`],
+      [
+        `the smallest gap between bars is ${gap / 1000} s, which is not a bar interval (${BAR_INTERVALS.join(', ')})`,
+      ],
       1,
     );
   }

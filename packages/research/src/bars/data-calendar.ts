@@ -4,11 +4,7 @@
 // is kept, with a warning, and so is a day it calls a trading day that has no bars. Sessions are the regular
 // equity and F&O timings (09:15–15:30 continuous) for every year of the data — the bundled calendar covers only
 // the years with a published holiday list.
-import {
-  CalendarRangeError,
-  istDate,
-  NseCalendar,
-} from '@kitepilot/core';
+import { CalendarRangeError, istDate, NseCalendar } from '@kitepilot/core';
 import type { BarSeries } from './bar-series.ts';
 
 /** The calendar of a backtest and what differs from the NSE calendar. */
@@ -87,7 +83,11 @@ export function dataCalendar(series: BarSeries, reference: NseCalendar, maxListe
     if (has && weekend) {
       specialSessions.push({ date, day, name: 'bars in the data', sessions: 'regular' });
     } else if (!has && !weekend) {
-      (years[date.slice(0, 4)] as { holidays: unknown[] }).holidays.push({ date, day, name: 'no bars in the data' });
+      (years[date.slice(0, 4)] as { holidays: unknown[] }).holidays.push({
+        date,
+        day,
+        name: 'no bars in the data',
+      });
     }
     let nseTrading: boolean | null = null;
     try {
@@ -141,7 +141,8 @@ export function dataCalendar(series: BarSeries, reference: NseCalendar, maxListe
   );
   const warnings: string[] = [];
   const listed = (dates: readonly string[]): string =>
-    dates.slice(0, maxListed).join(', ') + (dates.length > maxListed ? ` and ${dates.length - maxListed} more` : '');
+    dates.slice(0, maxListed).join(', ') +
+    (dates.length > maxListed ? ` and ${dates.length - maxListed} more` : '');
   if (holidayOnNse.length > 0) {
     warnings.push(
       `${holidayOnNse.length} day(s) with bars are NSE holidays or weekends by the NSE calendar; the bars are kept (the data is the authority): ${listed(holidayOnNse)}`,

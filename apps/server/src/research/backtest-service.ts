@@ -1,0 +1,247 @@
+// Runs a BacktestSpec: loads the bars (CSV, Parquet or the store), resolves the instrument (the instruments master
+// when a store is open, else the spec's tick and lot size), builds fees, fills, slippage and latency, runs the real
+// kernel through runBacktest and, when a store is given, stores the run (`runs` + `backtest_results`).
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import {
+  istDate,
+  istToEpochMs,
+  makeInstrument,
+  NseCalendar,
+  paise,
+  parseRunId,
+  parseStrategyId,
+  type AccountId,
+  type Instrument,
+  type InstrumentId,
+  type JsonValue,
+} from '@kitepilot/core';
+import { parseInstrumentSymbol } from '@kitepilot/market-data';
+import {
+  barSeriesFromBars,
+  parseBarCsv,
+  parseBarParquet,
+  runBacktest,
+  type BacktestResult,
+  type BarSeries,
+} from '@kitepilot/research';
+import type { Store } from '@kitepilot/store';
+import type { StrategyRegistry } from '@kitepilot/engine';
+import {
+  BacktestSpecError,
+  feeModelOf,
+  fillOptionsOf,
+  intervalOf,
+  latencyOf,
+  type BacktestSpec,
+} from './backtest-spec.ts';
+
+/** What a backtest needs from its surroundings. */
+export interface BacktestServices {
+  readonly registry: StrategyRegistry;
+  readonly calendar: NseCalendar;
+  /** The store to read bars and instruments from and to save the run in; null for a file-only run. */
+  readonly store: Store | null;
+  readonly accountId: AccountId;
+  /** Returns a fresh run id. */
+  readonly newRunId: () => string;
+}
+
+/** Bars and where they came from. */
+export interface LoadedBars {
+  readonly series: BarSeries;
+  readonly instrumentId: InstrumentId;
+  readonly data: Record<string, JsonValue>;
+  /** Seconds spent reading and parsing. */
+  readonly loadSeconds: number;
+}
+
+/** Loads the bars of a spec. */
+export async function loadBars(spec: BacktestSpec, store: Store | null): Promise<LoadedBars> {
+  const t0 = performance.now();
+  const instrumentId = symbolOf(spec.symbol);
+  const interval = spec.interval;
+  if (spec.data.kind === 'store') {
+    if (store === null)
+      throw new BacktestSpecError('backtesting stored bars needs the store (no --data file given)');
+    const { from, to } = spec.data;
+    const fromMs = istToEpochMs(from, '00:00');
+    const toMs = istToEpochMs(to, '00:00') + 86_400_000;
+    if (!(fromMs < toMs)) throw new BacktestSpecError(`--from ${from} must not be after --to ${to}`);
+    const bars = await store.bars.read('real', instrumentId, spec.data.interval, fromMs, toMs);
+    if (bars.length === 0) {
+      throw new BacktestSpecError(
+        `the store has no ${spec.data.interval} bars of ${instrumentId} from ${from} to ${to}; backfill them first (kitepilot backfill)`,
+      );
+    }
+    return {
+      series: barSeriesFromBars(bars),
+      instrumentId,
+      data: { source: 'store', symbol: instrumentId, interval: spec.data.interval, from, to },
+      loadSeconds: (performance.now() - t0) / 1000,
+    };
+  }
+  const { path } = spec.data;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new BacktestSpecError(
+      `cannot read --data ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  const options = { source: path, ...(interval === undefined ? {} : { interval }) };
+  const series =
+    spec.data.kind === 'csv'
+      ? parseBarCsv(bytes, options)
+      : await parseBarParquet(
+          bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+          options,
+        );
+  const first = series.start[0] as number;
+  const last = series.start[series.length - 1] as number;
+  return {
+    series,
+    instrumentId,
+    data: {
+      source: spec.data.kind,
+      file: basename(path),
+      symbol: instrumentId,
+      interval: series.interval,
+      from: istDate(first),
+      to: istDate(last),
+      bars: series.length,
+    },
+    loadSeconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** Returns the instrument id of a `NSE:INFY` / `INFY.NSE` symbol; refuses others with the accepted forms. */
+export function symbolOf(text: string): InstrumentId {
+  try {
+    return parseInstrumentSymbol(text);
+  } catch (error) {
+    throw new BacktestSpecError(`--symbol ${JSON.stringify(text)}: ${(error as Error).message}`);
+  }
+}
+
+/** Returns the instrument: from the instruments master when the store knows it, else an equity with the spec's grid. */
+export async function instrumentOf(
+  spec: BacktestSpec,
+  instrumentId: InstrumentId,
+  store: Store | null,
+  onDate: string,
+): Promise<Instrument> {
+  if (store !== null && spec.tickSizeRupees === undefined && spec.lotSize === undefined) {
+    const known = await store.instruments.get('real', instrumentId, onDate);
+    if (known !== null) return known;
+  }
+  const dot = instrumentId.lastIndexOf('.');
+  const tick = Math.round((spec.tickSizeRupees ?? 0.05) * 100);
+  if (!Number.isSafeInteger(tick) || tick <= 0) {
+    throw new BacktestSpecError(
+      `--tick-size ${spec.tickSizeRupees} must be a positive amount of whole paise`,
+    );
+  }
+  try {
+    return makeInstrument({
+      exchange: instrumentId.slice(dot + 1) as Instrument['exchange'],
+      type: 'EQ',
+      tradingSymbol: instrumentId.slice(0, dot),
+      name: instrumentId.slice(0, dot),
+      token: 1,
+      exchangeToken: 1,
+      tickSizePaise: paise(tick),
+      lotSize: spec.lotSize ?? 1,
+      freezeQty: null,
+      expiry: null,
+      strikePaise: null,
+      underlying: null,
+    });
+  } catch (error) {
+    throw new BacktestSpecError(
+      `${instrumentId} cannot be backtested as an equity here (${(error as Error).message}); sync the instruments master for derivatives`,
+    );
+  }
+}
+
+/** Runs the spec and, with a store, saves it; returns the result and the seconds spent loading. */
+export async function runBacktestSpec(
+  spec: BacktestSpec,
+  services: BacktestServices,
+  loaded?: LoadedBars,
+): Promise<{ readonly result: BacktestResult; readonly loadSeconds: number }> {
+  const bars = loaded ?? (await loadBars(spec, services.store));
+  const definition = services.registry.get(spec.strategy);
+  const instrument = await instrumentOf(
+    spec,
+    bars.instrumentId,
+    services.store,
+    istDate(bars.series.start[0] as number),
+  );
+  if (!Number.isFinite(spec.cashRupees) || spec.cashRupees <= 0) {
+    throw new BacktestSpecError(`--cash ${spec.cashRupees} must be a positive amount of rupees`);
+  }
+  const startingCashPaise = Math.round(spec.cashRupees * 100);
+  const runId = services.newRunId();
+  const lossCap = spec.dailyLossCapRupees;
+  const result = await runBacktest({
+    runId,
+    series: bars.series,
+    instrument,
+    strategy: definition as never,
+    params: spec.params,
+    ...(spec.qty === undefined ? {} : { qty: spec.qty }),
+    product: spec.product,
+    startingCashPaise,
+    fees: feeModelOf(spec.charges),
+    chargesLabel: spec.charges,
+    fill: fillOptionsOf(spec),
+    fillLabel: spec.fill,
+    slippageLabel: spec.slippage,
+    ...(spec.latencyMs > 0
+      ? { latency: latencyOf(spec.latencyMs) as never, latencyLabel: `${spec.latencyMs}ms` }
+      : {}),
+    ...(lossCap === undefined ? {} : { risk: { dailyLossCapPaise: paise(Math.round(lossCap * 100)) } }),
+    referenceCalendar: services.calendar,
+    data: bars.data,
+  });
+  if (services.store !== null) await saveBacktest(services.store, services.accountId, result, bars);
+  return { result, loadSeconds: bars.loadSeconds };
+}
+
+/** Stores a finished run: its `runs` row (environment backtest) and the full result. */
+export async function saveBacktest(
+  store: Store,
+  accountId: AccountId,
+  result: BacktestResult,
+  bars: Pick<LoadedBars, 'series'>,
+): Promise<void> {
+  const runId = parseRunId(result.runId);
+  await store.runs.create(accountId, {
+    id: runId,
+    environment: 'backtest',
+    strategyId: parseStrategyId('str_backtest'),
+    config: result.config as JsonValue,
+    startedAt: result.startedAtMs,
+  });
+  await store.runs.finish(accountId, runId, {
+    status: 'completed',
+    finishedAt: result.finishedAtMs,
+    summary: result.metrics as unknown as JsonValue,
+  });
+  const series = bars.series;
+  await store.backtests.save(accountId, {
+    runId,
+    strategy: result.strategy,
+    params: result.params as JsonValue,
+    metrics: result.metrics as unknown as JsonValue,
+    result: result as unknown as JsonValue,
+    orderListHash: result.orderListHash,
+    dataFrom: series.start[0] as number,
+    dataTo: (series.start[series.length - 1] as number) + 1,
+    createdAt: result.finishedAtMs,
+  });
+}
+
+export { intervalOf };

@@ -17,6 +17,9 @@ export class TestClock implements Clock {
   #now: number;
   #seq = 0;
   readonly #timers = new Map<string, Timer>();
+  /** The earliest pending timer's time (null: none), valid while #exact; a cheap check for advanceTo. */
+  #earliest: number | null = null;
+  #exact = true;
 
   /** Creates a clock reading `startMs`. */
   constructor(startMs: number) {
@@ -34,12 +37,14 @@ export class TestClock implements Clock {
   setTimer(name: string, atMs: number, callback: TimerCallback): void {
     if (!Number.isSafeInteger(atMs))
       throw new InvariantError(`timer ${name}: time ${atMs} must be integer ms`);
+    if (this.#timers.has(name)) this.#exact = false;
+    else if (this.#exact && (this.#earliest === null || atMs < this.#earliest)) this.#earliest = atMs;
     this.#timers.set(name, { name, atMs, seq: this.#seq++, callback });
   }
 
   /** Cancels the timer `name`. */
   cancelTimer(name: string): void {
-    this.#timers.delete(name);
+    if (this.#timers.delete(name)) this.#exact = false;
   }
 
   /** Returns the names and times of pending timers, earliest first. */
@@ -49,8 +54,11 @@ export class TestClock implements Clock {
 
   /** Returns the time of the earliest pending timer, or null when none is pending (O(timers), no allocation). */
   nextTimerAtMs(): number | null {
+    if (this.#exact) return this.#earliest;
     let at: number | null = null;
     for (const t of this.#timers.values()) if (at === null || t.atMs < at) at = t.atMs;
+    this.#earliest = at;
+    this.#exact = true;
     return at;
   }
 
@@ -58,10 +66,16 @@ export class TestClock implements Clock {
   advanceTo(ms: number): void {
     if (!Number.isSafeInteger(ms)) throw new InvariantError(`TestClock.advanceTo(${ms}): not integer ms`);
     if (ms < this.#now) throw new InvariantError(`TestClock cannot go backwards from ${this.#now} to ${ms}`);
+    const earliest = this.nextTimerAtMs();
+    if (earliest === null || earliest > ms) {
+      this.#now = ms;
+      return;
+    }
     for (;;) {
       const next = this.#nextDue(ms);
       if (next === undefined) break;
       this.#timers.delete(next.name);
+      this.#exact = false;
       // A timer set in the past fires "now" rather than moving time backwards.
       this.#now = Math.max(this.#now, next.atMs);
       next.callback();

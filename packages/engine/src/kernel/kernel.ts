@@ -246,11 +246,41 @@ export class Kernel {
         cause: error,
       });
     }
+    if (!this.#busy && this.#items.length === 0) {
+      // Idle with an empty queue (the common case of a backtest bar): handle at once, without queueing.
+      if (this.#queueHighWater === 0) this.#queueHighWater = 1;
+      this.#busy = true;
+      this.#run(item, flag);
+      return;
+    }
     this.#items.push(item);
     this.#flags.push(flag);
     const queued = this.#items.length - this.#head;
     if (queued > this.#queueHighWater) this.#queueHighWater = queued;
     if (!this.#busy) this.#drain();
+  }
+
+  /** Handles one input while busy; continues with the queue (or goes idle) when it is done. */
+  #run(item: unknown, flag: number): void {
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.#handle(item, flag);
+    } catch (error) {
+      this.#crash(error);
+      return;
+    }
+    if (pending !== undefined) {
+      pending.then(
+        () => {
+          this.#clock.release();
+          this.#drain();
+        },
+        (error: unknown) => this.#crash(error),
+      );
+      return;
+    }
+    this.#clock.release();
+    this.#drain();
   }
 
   #drain(): void {
@@ -284,11 +314,13 @@ export class Kernel {
         this.#head = 0;
       }
     }
-    this.#items.length = 0;
-    this.#flags.length = 0;
+    if (this.#items.length !== 0) {
+      this.#items.length = 0;
+      this.#flags.length = 0;
+    }
     this.#head = 0;
     this.#busy = false;
-    for (const waiter of this.#idleWaiters.splice(0)) waiter.resolve();
+    if (this.#idleWaiters.length > 0) for (const waiter of this.#idleWaiters.splice(0)) waiter.resolve();
   }
 
   #crash(error: unknown): void {

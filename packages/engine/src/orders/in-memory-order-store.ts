@@ -37,6 +37,9 @@ export class InMemoryOrderStore implements OrderStore {
   readonly #decisions: RiskDecision[] = [];
   readonly #signals: Signal[] = [];
   readonly #orders = new Map<string, Order>();
+  /** The non-terminal order of each account × intent (its clientOrderId), so a save checks it in O(1). */
+  readonly #liveByIntent = new Map<string, ClientOrderId>();
+  readonly #byVenueId = new Map<string, Order>();
   readonly #events: StoredOrderEvent[] = [];
   readonly #fills = new Map<string, Fill>();
   readonly #positions = new Map<string, Position>();
@@ -69,21 +72,21 @@ export class InMemoryOrderStore implements OrderStore {
     if (!this.#intents.has(key(order.accountId, order.intentId))) {
       throw new InvariantError(`order ${order.clientOrderId}: intent ${order.intentId} was never stored`);
     }
+    const intentKey = key(order.accountId, order.intentId);
+    const live = this.#liveByIntent.get(intentKey);
     if (!isTerminalStatus(order.status)) {
-      for (const other of this.#orders.values()) {
-        if (
-          other.accountId === order.accountId &&
-          other.intentId === order.intentId &&
-          other.clientOrderId !== order.clientOrderId &&
-          !isTerminalStatus(other.status)
-        ) {
-          throw new InvariantError(
-            `intent ${order.intentId} already has live order ${other.clientOrderId} (${other.status}); cannot save ${order.clientOrderId}`,
-          );
-        }
+      if (live !== undefined && live !== order.clientOrderId) {
+        const other = this.#orders.get(key(order.accountId, live));
+        throw new InvariantError(
+          `intent ${order.intentId} already has live order ${live} (${other?.status ?? '?'}); cannot save ${order.clientOrderId}`,
+        );
       }
+      this.#liveByIntent.set(intentKey, order.clientOrderId);
+    } else if (live === order.clientOrderId) {
+      this.#liveByIntent.delete(intentKey);
     }
     this.#orders.set(key(order.accountId, order.clientOrderId), order);
+    if (order.venueOrderId !== null) this.#byVenueId.set(key(order.accountId, order.venueOrderId), order);
   }
 
   /** Appends the raw message with the next id. */
@@ -117,10 +120,9 @@ export class InMemoryOrderStore implements OrderStore {
 
   /** Returns the order the broker knows as `venueOrderId`, or null. */
   async getOrderByVenueId(accountId: AccountId, venueOrderId: VenueOrderId): Promise<Order | null> {
-    for (const o of this.#orders.values()) {
-      if (o.accountId === accountId && o.venueOrderId === venueOrderId) return o;
-    }
-    return null;
+    const indexed = this.#byVenueId.get(key(accountId, venueOrderId));
+    // The index holds the order as saved when it got the venue id; the latest save is in #orders.
+    return indexed === undefined ? null : (this.#orders.get(key(accountId, indexed.clientOrderId)) ?? null);
   }
 
   /** Returns the orders of an intent, oldest first. */

@@ -52,9 +52,15 @@ export interface ContractNoteCharges extends ChargesBreakdown {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Dates already checked (a backtest charges thousands of notes on the same few hundred dates). */
+const checkedDates = new Set<string>();
+
 function isCalendarDate(s: string): boolean {
+  if (checkedDates.has(s)) return true;
   const ms = Date.parse(`${s}T00:00:00Z`);
-  return ISO_DATE.test(s) && !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+  const ok = ISO_DATE.test(s) && !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+  if (ok && checkedDates.size < 100_000) checkedDates.add(s);
+  return ok;
 }
 
 function rateExchangeOf(note: ContractNote): RateExchange {

@@ -30,8 +30,17 @@ function pad2(value: number): string {
 /** Returns the IST calendar date (`YYYY-MM-DD`) of an instant given in epoch milliseconds. */
 export function istDate(epochMs: number): string {
   assertEpochMs(epochMs);
-  return dateFromDayNumber(Math.floor((epochMs + IST_OFFSET_MS) / DAY_MS));
+  const day = Math.floor((epochMs + IST_OFFSET_MS) / DAY_MS);
+  // Callers ask about the same day again and again (every bar, every check): remember the last answer.
+  if (day !== lastDay) {
+    lastDay = day;
+    lastDate = dateFromDayNumber(day);
+  }
+  return lastDate;
 }
+
+let lastDay = Number.NaN;
+let lastDate = '';
 
 /** Returns the milliseconds elapsed since IST midnight at an instant (0 … 86 399 999). */
 export function istMillisOfDay(epochMs: number): number {

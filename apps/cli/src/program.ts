@@ -3,6 +3,7 @@ import { VERSION } from '@kitepilot/server/config';
 import type { BackfillFlags } from './commands/backfill.ts';
 import type { BarsFlags } from './commands/bars.ts';
 import type { CalendarFlags } from './commands/calendar.ts';
+import type { BacktestFlags } from './commands/backtest.ts';
 import type { ChargesFlags } from './commands/charges.ts';
 import type { IngestFlags } from './commands/ingest.ts';
 import type { KiteLoginFlags } from './commands/kite-login.ts';
@@ -111,6 +112,9 @@ const runTradingStatus = lazy<ControlFlags>(
 );
 const runJournalReplay = lazy<JournalReplayFlags>(
   async () => (f) => import('./commands/journal.ts').then((m) => m.runJournalReplay(f)),
+);
+const runBacktest = lazy<BacktestFlags>(
+  async () => (f) => import('./commands/backtest.ts').then((m) => m.runBacktestCommand(f)),
 );
 const runCharges = async (flags: object) => {
   const { runCharges: run } = await import('./commands/charges.ts');
@@ -493,6 +497,51 @@ export function buildProgram(): Command {
     .option(...DATA_DIR)
     .option(...CONFIG)
     .action(runWatchlistRemove);
+
+  program
+    .command('backtest')
+    .description(
+      'backtest a built-in strategy on the real kernel (risk, orders, charges) over a bar file or stored bars; ' +
+        'prints metrics and trades and stores the run',
+    )
+    .requiredOption('--strategy <name>', 'time-window, orb, vwap-reversion or sma-cross')
+    .option(
+      '--data <file>',
+      'bars: .csv (datetime,open,high,low,close,volume[,openinterest]; IST) or .parquet',
+    )
+    .option('--symbol <symbol>', 'instrument, e.g. NSE:INFY (default for --data: NSE:<FILE NAME>)')
+    .option('--from <YYYY-MM-DD>', 'stored bars from this IST date (with --symbol, no --data)')
+    .option('--to <YYYY-MM-DD>', 'stored bars to this IST date, inclusive')
+    .option(
+      '--interval <i>',
+      'bar interval: 1m, 3m, 5m, 15m, 30m, 60m, 1d (default: inferred from a file, 1m stored)',
+    )
+    .option('--param <k=v>', 'strategy parameter, repeatable', collect)
+    .option('--qty <n>', 'quantity per entry (the strategy qty parameter)')
+    .option('--product <p>', 'MIS (default: squared off at 15:20 IST daily), CNC or NRML (held across days)')
+    .option('--cash <rupees>', 'starting cash (default 1000000)')
+    .option('--charges <model>', 'zerodha (default), none or pct:X (X % of traded value per side)')
+    .option(
+      '--fill <policy>',
+      'next-open (default), ohlc (market at next open, stops on the OHLC path) or close',
+    )
+    .option(
+      '--slippage <model>',
+      'none (default), bps:N, spread:N (half of N bps) or vol:K (square-root impact)',
+    )
+    .option('--latency-ms <n>', 'order latency to the simulated venue (default 0)')
+    .option(
+      '--tick-size <rupees>',
+      'tick size when the instruments master does not know the symbol (default 0.05)',
+    )
+    .option('--lot-size <n>', 'lot size when the instruments master does not know the symbol (default 1)')
+    .option('--daily-loss-cap <rupees>', 'risk: the daily loss cap (default 5 % of the cash)')
+    .option('--report <file.html>', 'also write the self-contained HTML report')
+    .option('--no-save', 'do not store the run')
+    .option('--json', 'print one JSON object: metrics, finalEquity, trades, barsPerSecond, …')
+    .option(...DATA_DIR)
+    .option(...CONFIG)
+    .action(runBacktest);
 
   program
     .command('charges')

@@ -8,3 +8,5 @@ export * from './market-data/kite-instrument-source.ts';
 export * from './market-data/index.ts';
 export * from './market-data/backfill-runner.ts';
 export * from './trading/index.ts';
+export * from './research/backtest-spec.ts';
+export * from './research/backtest-service.ts';

@@ -3,11 +3,11 @@
 // kernel through runBacktest and, when a store is given, stores the run (`runs` + `backtest_results`).
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { NseCalendar } from '@kitepilot/core';
 import {
   istDate,
   istToEpochMs,
   makeInstrument,
-  NseCalendar,
   paise,
   parseRunId,
   parseStrategyId,
@@ -31,7 +31,6 @@ import {
   BacktestSpecError,
   feeModelOf,
   fillOptionsOf,
-  intervalOf,
   latencyOf,
   type BacktestSpec,
 } from './backtest-spec.ts';
@@ -218,6 +217,9 @@ export async function saveBacktest(
   bars: Pick<LoadedBars, 'series'>,
 ): Promise<void> {
   const runId = parseRunId(result.runId);
+  if ((await store.accounts.get(accountId)) === null) {
+    await store.accounts.create({ id: accountId, name: 'default', createdAt: result.startedAtMs });
+  }
   await store.runs.create(accountId, {
     id: runId,
     environment: 'backtest',
@@ -243,5 +245,3 @@ export async function saveBacktest(
     createdAt: result.finishedAtMs,
   });
 }
-
-export { intervalOf };

@@ -13,11 +13,11 @@ const instrument = anInstrument();
 const calendar = new NseCalendar();
 
 /** Minute bars of one IST day from 09:15: closes in rupees, open = previous close, high/low ±1 rupee. */
-function dayBars(date: string, closes: readonly number[], id: InstrumentId = instrument.id): Bar[] {
+function dayBars(date: string, closes: readonly number[], id: InstrumentId = instrument.id, gap = 0): Bar[] {
   const first = istToEpochMs(date, '09:15');
   let previous = closes[0] ?? 100;
   return closes.map((c, i) => {
-    const open = previous;
+    const open = previous + (i === 0 ? 0 : gap);
     previous = c;
     return {
       instrumentId: id,
@@ -35,7 +35,11 @@ function dayBars(date: string, closes: readonly number[], id: InstrumentId = ins
 }
 
 /** Buys `qty` on the close of bar `buyAt` and sells on the close of bar `sellAt` (indices within the run). */
-function scripted(buyAt: number, sellAt: number | null): StrategyDefinition<never> {
+function scripted(
+  buyAt: number,
+  sellAt: number | null,
+  product: 'MIS' | 'CNC' = 'MIS',
+): StrategyDefinition<never> {
   return {
     name: 'scripted',
     description: 'buys and sells at fixed bars',
@@ -54,6 +58,7 @@ function scripted(buyAt: number, sellAt: number | null): StrategyDefinition<neve
               side: 'BUY',
               qty: 10,
               orderType: 'MARKET',
+              product,
               stopLossPaise: paise(bar.closePaise - 10_000),
               reason: 'scripted entry',
             });
@@ -64,6 +69,7 @@ function scripted(buyAt: number, sellAt: number | null): StrategyDefinition<neve
               side: 'SELL',
               qty: 10,
               orderType: 'MARKET',
+              product,
               stopLossPaise: null,
               reason: 'scripted exit',
             });
@@ -112,6 +118,21 @@ describe('runBacktest', () => {
     expect(nextOpen.finalEquityPaise).toBe(10_00_000_00 + 3_000);
   });
 
+  it('tells the three fill policies apart when bars gap at the open', async () => {
+    // Each open is ₹0.50 above the previous close: close fills at 102 / 105, next-bar fills at 102.50 / 105.50.
+    const series = barSeriesFromBars(dayBars('2026-03-02', closes, instrument.id, 0.5));
+    for (const fill of ['close', 'ohlc', 'next-open'] as const) {
+      const result = await runBacktest(options(series, fill, scripted(2, 5)));
+      const trade = result.trades[0];
+      const nextBar = fill !== 'close';
+      expect([fill, trade?.entryPricePaise, trade?.exitPricePaise]).toEqual([
+        fill,
+        nextBar ? 102_50 : 102_00,
+        nextBar ? 105_50 : 105_00,
+      ]);
+    }
+  });
+
   it('squares off an MIS position at the cutoff and counts equity per day', async () => {
     const day1 = dayBars(
       '2026-03-02',
@@ -131,5 +152,35 @@ describe('runBacktest', () => {
     expect(result.daily[1]?.equityPaise).toBe(result.finalEquityPaise);
     expect(result.counts.bars).toBe(750);
     expect(result.metrics.trades).toBe(1);
+  });
+
+  it('holds a CNC position across days: no square-off, marked at the last close, named in a warning', async () => {
+    const day1 = dayBars(
+      '2026-03-02',
+      Array.from({ length: 375 }, (_, i) => 100 + (i % 7)),
+    );
+    const day2 = dayBars(
+      '2026-03-03',
+      Array.from({ length: 375 }, () => 120),
+    );
+    const series = barSeriesFromBars([...day1, ...day2]);
+    const result = await runBacktest(options(series, 'close', scripted(10, null, 'CNC'), 'CNC'));
+    expect(result.trades).toHaveLength(0);
+    expect(result.counts.orders).toBe(1);
+    // Bought 10 at the close of bar 10 (₹103), marked at ₹120 at the end.
+    expect(result.finalEquityPaise).toBe(10_00_000_00 + 10 * 1_700);
+    expect(result.warnings.join('\n')).toMatch(/position of 10 .* still open at the end of the data/);
+    expect(result.metrics.exposurePct).toBeGreaterThan(95);
+  });
+
+  it('refuses MIS on daily bars', async () => {
+    const bars = dayBars('2026-03-02', [100]).map((b) => ({
+      ...b,
+      interval: '1d' as const,
+      start: istToEpochMs('2026-03-02', '00:00'),
+    }));
+    await expect(runBacktest(options(barSeriesFromBars(bars), 'close', scripted(0, null)))).rejects.toThrow(
+      /MIS squares off every day at the cutoff: it needs intraday bars/,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { BenchSuite } from '../bench-types.ts';
+import { backtestSuite } from './backtest.bench.ts';
 import { barsSuite } from './bars.bench.ts';
 import { chargesSuite } from './charges.bench.ts';
 import { coreSuite } from './core.bench.ts';
@@ -14,4 +15,5 @@ export const SUITES: readonly BenchSuite[] = [
   ingestSuite,
   chargesSuite,
   latencySuite,
+  backtestSuite,
 ];

@@ -5,6 +5,7 @@ import {
   type StrategyContext,
   type StrategyDefinition,
 } from '@kitepilot/engine';
+import { ZerodhaFeeModel } from '@kitepilot/charges';
 import { describe, expect, it } from 'vitest';
 import { barSeriesFromBars, type BarSeries } from '../bars/bar-series.ts';
 import { runBacktest, type BacktestOptions } from './run-backtest.ts';
@@ -171,6 +172,17 @@ describe('runBacktest', () => {
     expect(result.finalEquityPaise).toBe(10_00_000_00 + 10 * 1_700);
     expect(result.warnings.join('\n')).toMatch(/position of 10 .* still open at the end of the data/);
     expect(result.metrics.exposurePct).toBeGreaterThan(95);
+  });
+
+  it('refuses charges that cannot price the data before running', async () => {
+    const series = barSeriesFromBars(dayBars('2020-03-02', closes));
+    await expect(
+      runBacktest({
+        ...options(series, 'close', scripted(2, 5)),
+        fees: new ZerodhaFeeModel(),
+        chargesLabel: 'zerodha',
+      }),
+    ).rejects.toThrow(/charges zerodha cannot price this data: trade date 2020-03-02 is before the first/);
   });
 
   it('refuses MIS on daily bars', async () => {

@@ -157,6 +157,22 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     throw new RangeError('MIS squares off every day at the cutoff: it needs intraday bars, not 1d (use CNC)');
   }
   const params = strategyParams(options);
+  // A fee model that cannot price the first day (rates not tabled that far back) is refused now, not mid-run.
+  if (options.fees !== null) {
+    try {
+      options.fees.charges({
+        tradeDate: istDate(series.start[0] as number),
+        exchange: instrument.exchange,
+        segment:
+          instrument.type === 'EQ' ? 'equity-intraday' : instrument.type === 'FUT' ? 'futures' : 'options',
+        orders: [],
+      });
+    } catch (error) {
+      throw new RangeError(
+        `charges ${options.chargesLabel} cannot price this data: ${(error as Error).message} (use --charges pct:X or none)`,
+      );
+    }
+  }
   const config = backtestConfig(options, params);
   const configHash = sha256(canonicalJson(config));
   const { calendar, warnings: calendarWarnings } = dataCalendar(series, options.referenceCalendar);

@@ -56,6 +56,11 @@ export interface SimExecutionClientOptions {
   readonly tradeIdStart?: number;
   /** Prefix of timer names and event ids; give each client sharing a clock its own (default `sim`). */
   readonly name?: string;
+  /**
+   * Attach the Kite JSON of each update as the report's raw message (default true, as paper trading stores it).
+   * Backtests turn it off: the order manager then stores its own summary of the event.
+   */
+  readonly rawReports?: boolean;
 }
 
 /** Counters of a SimExecutionClient. */
@@ -113,6 +118,7 @@ export class SimExecutionClient implements ExecutionClient {
   readonly #latency: LatencyModel;
   readonly #fill: ResolvedFillOptions;
   readonly #name: string;
+  readonly #rawReports: boolean;
   #handler: ExecutionHandler | null = null;
   readonly #orders = new Map<ClientOrderId, SimOrder>();
   readonly #working = new Map<InstrumentId, Set<SimOrder>>();
@@ -135,6 +141,7 @@ export class SimExecutionClient implements ExecutionClient {
     this.#latency = options.latency ?? ZERO_LATENCY;
     this.#fill = resolveFillOptions(options.fill);
     this.#name = options.name ?? 'sim';
+    this.#rawReports = options.rawReports ?? true;
     this.#nextVenueOrderId = counter('venueOrderIdStart', options.venueOrderIdStart, 250_000_000_000_001);
     this.#nextTradeId = counter('tradeIdStart', options.tradeIdStart, 10_000_001);
   }
@@ -359,7 +366,7 @@ export class SimExecutionClient implements ExecutionClient {
     const now = this.#clock.now();
     sim.updatedAtMs = now;
     const event = venueStatusEvent(sim, status, this.#eventId(sim), now, extra.message ?? sim.statusMessage);
-    this.#report(sim, event, extra.raw ?? kiteOrderJson(sim, status));
+    this.#report(sim, event, extra.raw ?? (this.#rawReports ? kiteOrderJson(sim, status) : null));
   }
 
   #arrive(sim: SimOrder): void {
@@ -562,7 +569,7 @@ export class SimExecutionClient implements ExecutionClient {
     this.#report(
       sim,
       { type: 'fill', id: this.#eventId(sim), ts: now, venueTradeId, qty, pricePaise: paise(pricePaise) },
-      kiteOrderJson(sim, 'UPDATE'),
+      this.#rawReports ? kiteOrderJson(sim, 'UPDATE') : null,
     );
   }
 

@@ -7,7 +7,7 @@ import type {
 } from '@kitepilot/core';
 import type { SimOrder } from './sim-order.ts';
 
-/** Returns the report of one update of a simulated order, as a Kite WebSocket order update would arrive. */
+/** Returns the report of one update of a simulated order, as a Kite WebSocket order update would arrive (raw null: none). */
 export function orderReport(
   sim: SimOrder,
   update: OrderEvent,
@@ -22,7 +22,7 @@ export function orderReport(
     venueOrderId: update.type === 'submit-failed' ? null : sim.venueOrderId,
     update,
     source: 'websocket',
-    raw,
+    ...(raw === null ? {} : { raw }),
     tsEvent: nowMs,
     tsInit: nowMs,
   };

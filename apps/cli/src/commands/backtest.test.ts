@@ -118,7 +118,7 @@ describe('kitepilot backtest', () => {
     );
     expect(() => backtestSpecOf({ strategy: 'sma-cross' })).toThrow(BacktestSpecError);
     expect(() =>
-      backtestSpecOf({ ...base, data: undefined, symbol: 'NSE:INFY', from: '2026-3-1', to: '2026-03-31' }),
+      backtestSpecOf({ strategy: 'sma-cross', symbol: 'NSE:INFY', from: '2026-3-1', to: '2026-03-31' }),
     ).toThrow(/--from "2026-3-1" must be YYYY-MM-DD/);
   });
 

@@ -96,19 +96,20 @@ export function roundPaiseToRupee(p: Paise): Paise {
   return paise(Number(divRound(BigInt(paise(p)), 100n, 'half-up') * 100n));
 }
 
-function checked(result: number, what: string): Paise {
-  if (!Number.isSafeInteger(result)) throw new MoneyError(`${what} overflows safe integer paise`);
+// The operation is described only when it fails: these run on every bar and fill of a backtest.
+function checked(result: number, a: number, op: string, b: number): Paise {
+  if (!Number.isSafeInteger(result)) throw new MoneyError(`${a} ${op} ${b} overflows safe integer paise`);
   return (result === 0 ? 0 : result) as Paise;
 }
 
 /** Returns a + b; throws MoneyError when an operand or the sum is not a safe integer. */
 export function addPaise(a: Paise, b: Paise): Paise {
-  return checked(paise(a) + paise(b), `${a} + ${b}`);
+  return checked(paise(a) + paise(b), a, '+', b);
 }
 
 /** Returns a − b; throws MoneyError when an operand or the difference is not a safe integer. */
 export function subPaise(a: Paise, b: Paise): Paise {
-  return checked(paise(a) - paise(b), `${a} - ${b}`);
+  return checked(paise(a) - paise(b), a, '-', b);
 }
 
 /** Returns −p. */
@@ -119,12 +120,12 @@ export function negatePaise(p: Paise): Paise {
 /** Returns the value of `qty` units at `pricePaise` each; throws MoneyError on overflow or a fractional qty. */
 export function mulPaise(pricePaise: Paise, qty: number): Paise {
   if (!Number.isSafeInteger(qty)) throw new MoneyError(`quantity ${qty} is not a safe integer`);
-  return checked(paise(pricePaise) * qty, `${pricePaise} × ${qty}`);
+  return checked(paise(pricePaise) * qty, pricePaise, '×', qty);
 }
 
 /** Returns the sum of `amounts`, checking every partial sum for overflow. */
 export function sumPaise(amounts: Iterable<Paise>): Paise {
   let total = 0;
-  for (const a of amounts) total = checked(total + paise(a), `sum reaching ${total} + ${a}`);
+  for (const a of amounts) total = checked(total + paise(a), total, '+ (in a sum)', a);
   return total as Paise;
 }

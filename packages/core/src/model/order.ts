@@ -14,7 +14,7 @@ import type { OrderType, Product, Side, Validity, Variety } from './order-enums.
 import type { OrderIntent } from './order-intent.ts';
 import { checkOrderPrices } from './order-prices.ts';
 import type { OrderStatus } from './order-status.ts';
-import { divRound, type RoundingMode } from './rounding.ts';
+import { divRoundNumber, type RoundingMode } from './rounding.ts';
 
 /** An order as we track it; changed only by applyOrderEvent (order-state-machine.ts). */
 export interface Order {
@@ -104,5 +104,5 @@ export function leavesQty(order: Order): number {
 /** Returns the average fill price rounded to the paisa by `rounding` (default half-up), or null with no fills. */
 export function averageFillPricePaise(order: Order, rounding: RoundingMode = 'half-up'): Paise | null {
   if (order.filledQty === 0) return null;
-  return Number(divRound(BigInt(order.filledValuePaise), BigInt(order.filledQty), rounding)) as Paise;
+  return divRoundNumber(order.filledValuePaise, order.filledQty, rounding) as Paise;
 }

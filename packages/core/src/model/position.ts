@@ -4,7 +4,7 @@ import type { Fill } from './fill.ts';
 import type { InstrumentId } from './instrument-id.ts';
 import { addPaise, mulPaise, paise, subPaise, type Paise } from './money.ts';
 import type { Product } from './order-enums.ts';
-import { divRound } from './rounding.ts';
+import { divRound, divRoundNumber } from './rounding.ts';
 
 /**
  * A net position per account × instrument × product, on average cost. `costBasisPaise` is the signed
@@ -99,5 +99,5 @@ export function unrealisedPnlPaise(position: Position, markPaise: Paise): Paise 
 /** Returns the average open price rounded half-up to the paisa, or null when flat. */
 export function averageOpenPricePaise(position: Position): Paise | null {
   if (position.netQty === 0) return null;
-  return paise(Number(divRound(BigInt(position.costBasisPaise), BigInt(position.netQty), 'half-up')));
+  return paise(divRoundNumber(position.costBasisPaise, position.netQty, 'half-up'));
 }

@@ -38,6 +38,68 @@ export function divRound(n: bigint, d: bigint, mode: RoundingMode): bigint {
   }
 }
 
+/**
+ * Returns n / d rounded by `mode`, like divRound, for numbers: exact for safe integers without BigInt (the
+ * quotient is corrected from the remainder); other operands go through divRound.
+ */
+export function divRoundNumber(n: number, d: number, mode: RoundingMode): number {
+  if (
+    !Number.isSafeInteger(n) ||
+    !Number.isSafeInteger(d) ||
+    Math.abs(n) > 2 ** 52 ||
+    Math.abs(d) > 2 ** 52
+  ) {
+    return Number(divRound(BigInt(n), BigInt(d), mode));
+  }
+  if (d === 0) throw new RangeError(`division by zero: ${n} / 0`);
+  if (d < 0) {
+    n = -n;
+    d = -d;
+  }
+  // Truncate toward zero, then correct a floating error of the division from the exact remainder.
+  let q = Math.trunc(n / d);
+  let r = n - q * d;
+  if (n >= 0) {
+    while (r < 0) {
+      q--;
+      r += d;
+    }
+    while (r >= d) {
+      q++;
+      r -= d;
+    }
+  } else {
+    while (r > 0) {
+      q++;
+      r -= d;
+    }
+    while (r <= -d) {
+      q--;
+      r += d;
+    }
+  }
+  const zero = (x: number): number => (x === 0 ? 0 : x);
+  if (r === 0) return zero(q);
+  const negative = n < 0;
+  switch (mode) {
+    case 'truncate':
+      return zero(q);
+    case 'floor':
+      return zero(negative ? q - 1 : q);
+    case 'ceil':
+      return zero(negative ? q : q + 1);
+    case 'half-up':
+    case 'half-even': {
+      const twice = 2 * (negative ? -r : r);
+      const away = negative ? q - 1 : q + 1;
+      if (twice > d) return zero(away);
+      if (twice < d) return zero(q);
+      if (mode === 'half-up') return zero(away);
+      return zero(q % 2 === 0 ? q : away);
+    }
+  }
+}
+
 /** Returns true when `s` names a rounding mode. */
 export function isRoundingMode(s: string): s is RoundingMode {
   return (ROUNDING_MODES as readonly string[]).includes(s);

@@ -44,6 +44,13 @@ export class InMemoryOrderStore implements OrderStore {
   readonly #fills = new Map<string, Fill>();
   readonly #positions = new Map<string, Position>();
   #controls: StoredControls = DEFAULT_STORED_CONTROLS;
+  readonly #keepOrderEvents: boolean;
+  #orderEventCount = 0;
+
+  /** `keepOrderEvents: false` (backtests) counts raw order messages instead of keeping them. */
+  constructor(options: { readonly keepOrderEvents?: boolean } = {}) {
+    this.#keepOrderEvents = options.keepOrderEvents ?? true;
+  }
 
   /** Inserts the intent; the same id again returns the stored intent with `created: false`. */
   async insertIntent(intent: OrderIntent): Promise<InsertOutcome<OrderIntent>> {
@@ -91,7 +98,13 @@ export class InMemoryOrderStore implements OrderStore {
 
   /** Appends the raw message with the next id. */
   async appendOrderEvent(accountId: AccountId, event: NewOrderEvent): Promise<void> {
-    this.#events.push({ ...event, id: this.#events.length + 1, accountId });
+    this.#orderEventCount++;
+    if (this.#keepOrderEvents) this.#events.push({ ...event, id: this.#orderEventCount, accountId });
+  }
+
+  /** Returns how many raw order messages were appended (kept or not). */
+  get orderEventCount(): number {
+    return this.#orderEventCount;
   }
 
   /** Inserts the fill unless the account already has its venue trade id. */

@@ -85,8 +85,10 @@ function options(
   series: BarSeries,
   fill: 'close' | 'ohlc' | 'next-open',
   strategy: StrategyDefinition<never>,
+  product: 'MIS' | 'CNC' = 'MIS',
 ): BacktestOptions {
   return {
+    product,
     runId: 'run_test1',
     series,
     instrument,

@@ -187,7 +187,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   const catalog = new MapInstrumentCatalog([instrument]);
   const lookup = (id: InstrumentId): Instrument | null => catalog.byId(id);
   const bus = new InProcessBus(noopLogger);
-  const store = new InMemoryOrderStore();
+  const store = new InMemoryOrderStore({ keepOrderEvents: false });
   const portfolio = new Portfolio({
     accountId,
     clock: kernelClock,
@@ -199,6 +199,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
     clock: kernelClock,
     instrument: lookup,
     fill: options.fill,
+    rawReports: false,
     ...(options.latency === undefined ? {} : { latency: options.latency }),
   });
   const intraday = series.interval !== '1d';

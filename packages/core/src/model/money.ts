@@ -1,7 +1,7 @@
 import { decimalOfNumber, parseDecimal, type Decimal } from './decimal.ts';
 import { MoneyError } from './errors.ts';
 import type { Brand } from './ids.ts';
-import { divRound, type RoundingMode } from './rounding.ts';
+import { divRound, divRoundNumber, type RoundingMode } from './rounding.ts';
 
 /** An amount of money or a price in integer paise (1 rupee = 100 paise); always a safe integer. */
 export type Paise = Brand<number, 'Paise'>;
@@ -93,7 +93,7 @@ export function formatInr(p: Paise): string {
 
 /** Returns `p` rounded to a whole rupee, half-up (≥ 50 paise away from zero; STT, market-rules.md §1.4). */
 export function roundPaiseToRupee(p: Paise): Paise {
-  return paise(Number(divRound(BigInt(paise(p)), 100n, 'half-up') * 100n));
+  return paise(divRoundNumber(paise(p), 100, 'half-up') * 100);
 }
 
 // The operation is described only when it fails: these run on every bar and fill of a backtest.

@@ -57,8 +57,22 @@ interface Slot {
   openedBy: StrategyId | null;
 }
 
+// Keys are built once per instrument × product and reused: positions are looked up on every bar and tick, and a
+// reused string keeps its hash.
+const slotKeys = new Map<InstrumentId, Map<Product, string>>();
+
 function slotKey(instrumentId: InstrumentId, product: Product): string {
-  return `${instrumentId}|${product}`;
+  let byProduct = slotKeys.get(instrumentId);
+  if (byProduct === undefined) {
+    byProduct = new Map();
+    slotKeys.set(instrumentId, byProduct);
+  }
+  let key = byProduct.get(product);
+  if (key === undefined) {
+    key = `${instrumentId}|${product}`;
+    byProduct.set(product, key);
+  }
+  return key;
 }
 
 /** One account's positions and P&L; single-threaded, updated by the order manager. */
@@ -149,7 +163,8 @@ export class Portfolio {
 
   /** Returns the position as a strategy sees it (flat when none). */
   view(instrumentId: InstrumentId, product: Product): PositionView {
-    const p = this.position(instrumentId, product);
+    const slot = this.#slots.get(slotKey(instrumentId, product));
+    const p = slot?.position ?? null;
     if (p === null) {
       return {
         instrumentId,
@@ -162,14 +177,14 @@ export class Portfolio {
         openedBy: null,
       };
     }
-    const slot = this.#slots.get(slotKey(instrumentId, product));
+    const mark = this.#marks.get(instrumentId);
     return {
       instrumentId,
       product,
       netQty: p.netQty,
       averagePricePaise: averageOpenPricePaise(p),
       realisedPnlPaise: p.realisedPnlPaise,
-      unrealisedPnlPaise: this.unrealisedPnlPaise(instrumentId, product),
+      unrealisedPnlPaise: p.netQty === 0 || mark === undefined ? null : unrealisedPnlPaise(p, mark),
       stopPaise: p.netQty === 0 ? null : (slot?.stopPaise ?? null),
       openedBy: p.netQty === 0 ? null : (slot?.openedBy ?? null),
     };

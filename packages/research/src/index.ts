@@ -7,3 +7,4 @@ export * from './bars/data-calendar.ts';
 export * from './metrics/index.ts';
 export * from './report/index.ts';
 export * from './bars/parquet-bars.ts';
+export * from './backtest/backtest-environment.ts';

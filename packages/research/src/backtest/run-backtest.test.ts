@@ -8,7 +8,8 @@ import {
 import { ZerodhaFeeModel } from '@kitepilot/charges';
 import { describe, expect, it } from 'vitest';
 import { barSeriesFromBars, type BarSeries } from '../bars/bar-series.ts';
-import { runBacktest, type BacktestOptions } from './run-backtest.ts';
+import type { BacktestOptions } from './backtest-environment.ts';
+import { runBacktest } from './run-backtest.ts';
 
 const instrument = anInstrument();
 const calendar = new NseCalendar();

@@ -1,400 +1,55 @@
-// The event-driven backtester (DESIGN.md §3, environment "backtest"): the real kernel — strategy host, RiskEngine,
-// OrderManager, Portfolio with the fee model, TradingScheduler with the square-off cutoff — on a TestClock stepped by
-// the data, with the SimExecutionClient as the venue. For each bar, in this order:
+// The bar backtester (DESIGN.md §3, environment "backtest"): the environment of backtest-environment.ts fed one
+// closed bar at a time. For each bar, in this order:
 //   1. the clock moves to the bar's start, firing every timer due by then (scheduler, square-off escalation, venue
 //      latency), one at a time, each handled by the kernel before the next;
 //   2. the venue sees the bar (SimExecutionClient.onBar at the bar's start): working orders match on it by the fill
 //      policy, and their reports are handled by the kernel;
-//   3. the clock moves to the bar's close, firing the timers due by then;
+//   3. the clock moves to just before the bar's close, firing the timers due before it;
 //   4. the bar enters the kernel at its close: positions are marked at its close (loss-cap monitor), strategies see
-//      it, and what they send reaches the venue at that time.
+//      it, and what they send reaches the venue at that time;
+//   5. the timers due exactly at the close fire (the 15:20 cutoff sees the bar that closed at 15:20).
 // So a strategy never sees a bar before it closes (the kernel refuses one), and an order decided on a bar can fill
 // at the earliest on that bar's close (`close` policy) or the next bar (`ohlc`, `next-open`).
 import { performance } from 'node:perf_hooks';
-import { createHash } from 'node:crypto';
-import {
-  canonicalJson,
-  formatIst,
-  istDate,
-  intervalMs,
-  noopLogger,
-  paise,
-  parseAccountId,
-  parseRunId,
-  parseStrategyId,
-  SeededRandom,
-  TestClock,
-  TimeRandomIdGenerator,
-  type FeeModel,
-  type Instrument,
-  type InstrumentId,
-  type JsonValue,
-  type NseCalendar,
-  type Order,
-  type Paise,
-} from '@kitepilot/core';
-import {
-  DefaultRiskEngine,
-  DeferredTradingTimers,
-  InMemoryOrderStore,
-  InProcessBus,
-  Kernel,
-  KernelClock,
-  makeRiskLimits,
-  MapInstrumentCatalog,
-  OrderManager,
-  parseStrategyParams,
-  Portfolio,
-  TradingScheduler,
-  type ParamValue,
-  type RiskLimits,
-  type StrategyDefinition,
-  type StrategyParams,
-} from '@kitepilot/engine';
-import { SimExecutionClient, type LatencyModel, type SimFillOptions } from '@kitepilot/sim';
+import { intervalMs } from '@kitepilot/core';
 import { barAt, type BarSeries } from '../bars/bar-series.ts';
-import { dataCalendar } from '../bars/data-calendar.ts';
-import { computeMetrics } from '../metrics/compute-metrics.ts';
-import type { BacktestResult, DailyEquity, EquityPoint } from './backtest-result.ts';
-import { TradeLedger } from './trade-ledger.ts';
+import { barDays } from '../bars/data-calendar.ts';
+import type { BacktestResult } from './backtest-result.ts';
+import { openBacktest, type BacktestOptions } from './backtest-environment.ts';
 
-const IST_OFFSET_MS = 19_800_000;
-const DAY_MS = 86_400_000;
-/** The account every backtest trades for inside its own kernel (nothing is stored under it). */
-export const BACKTEST_ACCOUNT = parseAccountId('acc_backtest');
-const STRATEGY_ID = parseStrategyId('str_backtest');
-
-/** What runBacktest takes. */
-export interface BacktestOptions {
-  readonly runId: string;
-  readonly series: BarSeries;
-  readonly instrument: Instrument;
-  readonly strategy: StrategyDefinition<never>;
-  /**
-   * Raw strategy parameters (`--param k=v`); `symbol` defaults to the instrument, `qty` and `product` to the
-   * options below when the strategy has such parameters.
-   */
-  readonly params: Readonly<Record<string, string | ParamValue>>;
-  readonly qty?: number;
-  /** MIS (default): squared off at the cutoff every day; CNC/NRML: held across days. */
-  readonly product?: 'MIS' | 'CNC' | 'NRML';
-  readonly startingCashPaise: number;
-  /** The fee model, or null for no charges; `chargesLabel` names it in the configuration (`zerodha`, `pct:0.03`). */
-  readonly fees: FeeModel | null;
-  readonly chargesLabel: string;
-  /** Venue options: bar fill policy, slippage, limit touch rule, participation cap. */
-  readonly fill: SimFillOptions;
-  /** A short name of the fill policy and slippage for the configuration (e.g. `next-open`, `bps:5`). */
-  readonly fillLabel: string;
-  readonly slippageLabel?: string;
-  readonly latency?: LatencyModel;
-  readonly latencyLabel?: string;
-  /** Risk limits beyond the defaults; the daily loss cap defaults to 5 % of the starting cash. */
-  readonly risk?: Partial<RiskLimits>;
-  /** The square-off cutoff, IST `HH:MM` (default 15:20). */
-  readonly squareOffCutoff?: string;
-  /** The NSE calendar, to warn about data on its holidays (the data decides what traded). */
-  readonly referenceCalendar: NseCalendar;
-  /** Where the data came from, for the configuration (path, symbol and range, or store query). */
-  readonly data: Readonly<Record<string, JsonValue>>;
-  /** At most this many points in the stored equity curve (default 2000). */
-  readonly equityPoints?: number;
-  /** Seed of the id generator (default 1): runs with equal inputs give equal ids and results. */
-  readonly seed?: number;
-}
-
-/** The configuration a run is hashed by (everything that changes its result). */
-export function backtestConfig(options: BacktestOptions, params: StrategyParams): Record<string, JsonValue> {
-  return {
-    data: options.data,
-    instrument: {
-      id: options.instrument.id,
-      tickSizePaise: options.instrument.tickSizePaise,
-      lotSize: options.instrument.lotSize,
-    },
-    interval: options.series.interval,
-    bars: options.series.length,
-    strategy: options.strategy.name,
-    params: { ...params },
-    product: options.product ?? 'MIS',
-    startingCashPaise: options.startingCashPaise,
-    charges: options.chargesLabel,
-    fill: options.fillLabel,
-    slippage: options.slippageLabel ?? 'none',
-    latency: options.latencyLabel ?? 'none',
-    risk: JSON.parse(JSON.stringify(options.risk ?? {})) as JsonValue,
-    squareOffCutoff: options.squareOffCutoff ?? '15:20',
-    seed: options.seed ?? 1,
-  };
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-/** Returns the raw parameters with symbol / qty / product filled in where the strategy takes them. */
-function strategyParams(options: BacktestOptions): StrategyParams {
-  const raw: Record<string, string | ParamValue> = { ...options.params };
-  const specs = options.strategy.params;
-  if ('symbol' in specs && raw['symbol'] === undefined) raw['symbol'] = options.instrument.id;
-  if ('qty' in specs && options.qty !== undefined) raw['qty'] = options.qty;
-  if ('product' in specs && options.product !== undefined) raw['product'] = options.product;
-  return parseStrategyParams(options.strategy, raw);
-}
-
-/** The IST midnight (epoch ms) after the instant `ms`. */
-function nextIstMidnight(ms: number): number {
-  return Math.floor((ms + IST_OFFSET_MS) / DAY_MS) * DAY_MS - IST_OFFSET_MS + DAY_MS;
-}
-
-/** Runs one backtest to the end of the data and returns its result. */
+/** Runs one backtest over `options.series` to its end and returns its result. */
 export async function runBacktest(options: BacktestOptions): Promise<BacktestResult> {
-  const startedAtMs = Date.now();
-  const { series, instrument } = options;
+  const series: BarSeries = options.series;
   if (series.length === 0) throw new RangeError('the backtest has no bars');
-  const product = options.product ?? 'MIS';
-  if (product === 'MIS' && series.interval === '1d') {
-    throw new RangeError('MIS squares off every day at the cutoff: it needs intraday bars, not 1d (use CNC)');
-  }
-  const params = strategyParams(options);
-  // A fee model that cannot price the first day (rates not tabled that far back) is refused now, not mid-run.
-  if (options.fees !== null) {
-    try {
-      options.fees.charges({
-        tradeDate: istDate(series.start[0] as number),
-        exchange: instrument.exchange,
-        segment:
-          instrument.type === 'EQ' ? 'equity-intraday' : instrument.type === 'FUT' ? 'futures' : 'options',
-        orders: [],
-      });
-    } catch (error) {
-      throw new RangeError(
-        `charges ${options.chargesLabel} cannot price this data: ${(error as Error).message} (use --charges pct:X or none)`,
-      );
-    }
-  }
-  const config = backtestConfig(options, params);
-  const configHash = sha256(canonicalJson(config));
-  const { calendar, warnings: calendarWarnings } = dataCalendar(series, options.referenceCalendar);
-  const warnings = [...calendarWarnings];
-
-  const firstStart = series.start[0] as number;
-  const clock = new TestClock(nextIstMidnight(firstStart) - DAY_MS);
-  const kernelClock = new KernelClock(clock);
-  const ids = new TimeRandomIdGenerator(kernelClock, new SeededRandom(options.seed ?? 1));
-  const runId = parseRunId(options.runId);
-  const accountId = BACKTEST_ACCOUNT;
-  const catalog = new MapInstrumentCatalog([instrument]);
-  const lookup = (id: InstrumentId): Instrument | null => catalog.byId(id);
-  const bus = new InProcessBus(noopLogger);
-  const store = new InMemoryOrderStore({ keepOrderEvents: false });
-  const portfolio = new Portfolio({
-    accountId,
-    clock: kernelClock,
-    instrument: lookup,
-    ...(options.fees === null ? {} : { feeModel: options.fees }),
-    startingCashPaise: paise(options.startingCashPaise),
+  const env = await openBacktest(options, {
+    firstMs: series.start[0] as number,
+    days: barDays(series),
+    intraday: series.interval !== '1d',
+    inputs: series.length,
+    interval: series.interval,
   });
-  const sim = new SimExecutionClient({
-    clock: kernelClock,
-    instrument: lookup,
-    fill: options.fill,
-    rawReports: false,
-    ...(options.latency === undefined ? {} : { latency: options.latency }),
-  });
-  const intraday = series.interval !== '1d';
-  const limits = makeRiskLimits({
-    dailyLossCapPaise: paise(Math.floor(options.startingCashPaise / 20)),
-    // Daily bars close at midnight IST: entries are decided then.
-    ...(intraday ? {} : { entryWindow: { start: '00:00', end: '23:59' } }),
-    ...options.risk,
-  });
-  const timers = new DeferredTradingTimers();
-  const orders = new OrderManager({
-    accountId,
-    runId,
-    clock: kernelClock,
-    ids,
-    bus,
-    store,
-    risk: new DefaultRiskEngine(limits),
-    execution: sim,
-    instrument: lookup,
-    calendar,
-    portfolio,
-    timers,
-    logger: noopLogger,
-    markOnBars: true,
-  });
-  const kernel = new Kernel({
-    accountId,
-    runId,
-    clock: kernelClock,
-    ids,
-    bus,
-    trading: orders,
-    instruments: catalog,
-    calendar,
-    logger: noopLogger,
-    signals: store,
-  });
-  timers.bind(kernel.tradingTimers());
-  sim.setHandler((report) => kernel.push({ kind: 'execution', report }));
-  const scheduler = intraday
-    ? new TradingScheduler({
-        clock: kernelClock,
-        calendar,
-        accountId,
-        kernel,
-        preflight: [],
-        squareOff: { cutoff: options.squareOffCutoff ?? '15:20', product: 'MIS' },
-        logger: noopLogger,
-      })
-    : null;
-
-  const ledger = new TradeLedger(options.startingCashPaise);
-  let barIndex = 0;
-  let chargesSeen = 0;
-  let denials = 0;
-  const halts: string[] = [];
-  bus.subscribe('fill', (fill) => {
-    const total = portfolio.chargesTotalPaise();
-    const charge = total - chargesSeen;
-    chargesSeen = total;
-    ledger.onFill(fill, charge, options.strategy.name, barIndex);
-  });
-  bus.subscribe('risk-decision', (d) => {
-    if (d.decision === 'deny') denials++;
-  });
-  bus.subscribe('strategy-halted', (h) => halts.push(`${h.handler}: ${h.error}`));
-
-  await orders.recover();
-  kernel.addStrategy(STRATEGY_ID, options.strategy.name, options.strategy.create(params as never));
-  await kernel.start();
-  scheduler?.arm(clock.now());
-
-  // Fires the timers due by `to` (inclusive) or before it (exclusive) one at a time, each handled by the kernel
-  // before the next fires, so every input is stamped with its own time.
-  const advance = async (to: number, inclusive: boolean): Promise<void> => {
-    const limit = inclusive ? to : to - 1;
-    for (;;) {
-      const next = clock.nextTimerAtMs();
-      if (next === null || next > limit) break;
-      clock.advanceTo(Math.max(next, clock.now()));
-      if (kernel.busy) await kernel.idle();
-    }
-    if (inclusive) clock.advanceTo(Math.max(to, clock.now()));
-    else clock.advanceBefore(Math.max(to, clock.now()));
-  };
-
-  const daily: DailyEquity[] = [];
-  const maxPoints = options.equityPoints ?? 2000;
-  const every = Math.max(1, Math.ceil(series.length / maxPoints));
-  const equity: EquityPoint[] = [];
+  const { clock, kernel, sim } = env;
+  const id = options.instrument.id;
   const span = intervalMs(series.interval);
-  let dayEnd = nextIstMidnight(firstStart);
-  let lastEquity = options.startingCashPaise;
-  let barsInMarket = 0;
   const loopStart = performance.now();
   for (let i = 0; i < series.length; i++) {
-    barIndex = i;
     const start = series.start[i] as number;
-    if (start >= dayEnd) {
-      daily.push({ date: istDateOf(dayEnd - DAY_MS), equityPaise: lastEquity });
-      dayEnd = nextIstMidnight(start);
-    }
-    const bar = barAt(series, i, instrument.id);
-    // Timers are rare (a few a day): the common bar moves the clock without awaiting anything. Timers due at the
-    // bar's start fire before the venue sees the bar (an order sent then can fill on it); timers due at its close
-    // fire after the bar entered the kernel (the cutoff at 15:20 sees the 15:19 bar).
+    const bar = barAt(series, i, id);
+    // Timers are rare (a few a day): the common bar moves the clock without awaiting anything.
     let next = clock.nextTimerAtMs();
-    if (next !== null && next <= start) await advance(start, true);
+    if (next !== null && next <= start) await env.advance(start, true);
     else clock.advanceTo(start);
     sim.onBar(bar);
     if (kernel.busy) await kernel.idle();
     const end = start + span;
     next = clock.nextTimerAtMs();
-    if (next !== null && next < end) await advance(end, false);
+    if (next !== null && next < end) await env.advance(end, false);
     else clock.advanceBefore(end);
     kernel.push({ kind: 'bar', bar });
     if (kernel.busy) await kernel.idle();
     next = clock.nextTimerAtMs();
-    if (next !== null && next <= end) await advance(end, true);
-    ledger.mark(instrument.id, bar.closePaise);
-    lastEquity = ledger.equityPaise();
-    if (ledger.inMarket) barsInMarket++;
-    if (i % every === 0 || i === series.length - 1) equity.push({ atMs: end, equityPaise: lastEquity });
+    if (next !== null && next <= end) await env.advance(end, true);
+    env.record(i, end, bar.closePaise);
   }
-  daily.push({ date: istDateOf(dayEnd - DAY_MS), equityPaise: lastEquity });
-  const loopSeconds = (performance.now() - loopStart) / 1000;
-  await kernel.stop();
-
-  for (const p of ledger.openPositions()) {
-    warnings.push(
-      `a position of ${p.netQty} (${p.key}) is still open at the end of the data; it is marked at ₹${(p.markPaise / 100).toFixed(2)} in the final equity and is not in the trade list`,
-    );
-  }
-  for (const h of halts) warnings.push(`the strategy halted: ${h}`);
-  const allOrders = store.orders(accountId);
-  const totals = ledger.totals();
-  const metrics = computeMetrics({
-    startingCashPaise: options.startingCashPaise,
-    daily,
-    trades: ledger.trades,
-    chargesPaise: totals.chargesPaise,
-    tradedValuePaise: totals.tradedValuePaise,
-    bars: series.length,
-    barsInMarket,
-  });
-  return {
-    runId,
-    strategy: options.strategy.name,
-    params: { ...params },
-    configHash,
-    config,
-    metrics,
-    finalEquityPaise: lastEquity,
-    trades: ledger.trades,
-    daily,
-    equity,
-    counts: {
-      bars: series.length,
-      orders: allOrders.length,
-      fills: totals.fills,
-      denials,
-      rejections: allOrders.filter((o) => o.status === 'REJECTED').length,
-    },
-    orderListHash: orderListHash(allOrders),
-    warnings,
-    startedAtMs,
-    finishedAtMs: Date.now(),
-    barsPerSecond: loopSeconds > 0 ? Math.round(series.length / loopSeconds) : 0,
-  };
-}
-
-function istDateOf(ms: number): string {
-  return istDate(ms);
-}
-
-/**
- * Returns the SHA-256 of the canonical order list: for every order in creation order, its time (IST), side,
- * quantity, type, product, prices, final status, filled quantity and filled value. Equal trading gives an equal hash.
- */
-export function orderListHash(orders: readonly Order[]): string {
-  const list = [...orders]
-    .sort((a, b) => a.createdAt - b.createdAt || (a.clientOrderId < b.clientOrderId ? -1 : 1))
-    .map((o) => [
-      formatIst(o.createdAt),
-      o.instrumentId,
-      o.side,
-      o.qty,
-      o.orderType,
-      o.product,
-      o.limitPricePaise,
-      o.triggerPricePaise,
-      o.status,
-      o.filledQty,
-      o.filledValuePaise as Paise,
-    ]);
-  return sha256(canonicalJson(list as JsonValue));
+  return env.finish((performance.now() - loopStart) / 1000);
 }

@@ -10,7 +10,7 @@ import type { BarSeries } from './bar-series.ts';
 /** The calendar of a backtest and what differs from the NSE calendar. */
 export interface DataCalendar {
   readonly calendar: NseCalendar;
-  /** The IST dates with bars, ascending. */
+  /** The IST dates with data, ascending. */
   readonly days: readonly string[];
   readonly warnings: readonly string[];
 }
@@ -52,14 +52,14 @@ export function barDays(series: BarSeries): string[] {
 }
 
 /**
- * Builds the backtest calendar from the days with bars; `reference` (the NSE calendar) only adds warnings. At most
- * `maxListed` dates are named per warning.
+ * Builds the backtest calendar from the IST dates that have data (ascending; see barDays); `reference` (the NSE
+ * calendar) only adds warnings. At most `maxListed` dates are named per warning.
  */
-export function dataCalendar(series: BarSeries, reference: NseCalendar, maxListed = 10): DataCalendar {
-  const days = barDays(series);
+export function dataCalendar(days: readonly string[], reference: NseCalendar, maxListed = 10): DataCalendar {
   const first = days[0];
   const last = days[days.length - 1];
-  if (first === undefined || last === undefined) throw new RangeError('a backtest calendar needs bars');
+  if (first === undefined || last === undefined)
+    throw new RangeError('a backtest calendar needs at least one day of data');
   const withBars = new Set(days);
   const firstYear = Number(first.slice(0, 4));
   const lastYear = Number(last.slice(0, 4));

@@ -6,3 +6,4 @@ export * from './watchlist.ts';
 export * from './backfill.ts';
 export * from './trading.ts';
 export * from './trading-control.ts';
+export * from './walk-forward.ts';

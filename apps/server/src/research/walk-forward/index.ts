@@ -1,0 +1,3 @@
+export * from './walk-forward-spec.ts';
+export * from './walk-forward-service.ts';
+export * from './walk-forward-body.ts';

@@ -6,4 +6,5 @@ export * from './watchlist.ts';
 export * from './backfill.ts';
 export * from './trading.ts';
 export * from './trading-control.ts';
+export * from './backtests.ts';
 export * from './walk-forward.ts';

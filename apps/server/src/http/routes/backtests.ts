@@ -721,6 +721,8 @@ export function registerBacktestRoutes(app: FastifyInstance, ctx: RouteContext):
       };
       job.stop = (reason) => settle({ kind: 'aborted', message: reason });
       worker.on('message', (message: WorkerMessage) => {
+        // Nothing the worker still sends after its run ended (stopped, failed) may reach the store.
+        if (settled) return;
         if (message.type === 'call') {
           const call = answerCall(job, message).then(
             (value) =>

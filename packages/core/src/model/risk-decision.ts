@@ -7,6 +7,7 @@ import type { JsonValue } from '../ports/repositories.ts';
  */
 export const RISK_CHECK_CODES = [
   'kill-switch',
+  'position-closing',
   'trading-halted',
   'trading-window',
   'instrument-unknown',

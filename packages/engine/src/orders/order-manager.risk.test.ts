@@ -30,8 +30,17 @@ describe('OrderManager with DefaultRiskEngine', () => {
     expect(h.bus.alertCodes()).toContain('loss-cap-hit');
     const exit = h.execution.submitted.at(-1)!;
     expect(exit).toMatchObject({ side: 'SELL', qty: 10, orderType: 'LIMIT', limitPricePaise: 156_350 });
+    // While the system's exit works, no strategy order on the position goes out (the two could both fill).
     await h.om.submit(intent({ qty: 1, stopLossPaise: paise(150_000) }), 'strategy');
-    expect(h.om.stats().denied).toMatchObject({ 'trading-halted': 1 });
+    expect(h.om.stats().denied).toMatchObject({ 'position-closing': 1 });
+    const x = kite('9002');
+    for (const e of [x.submit(), x.status('OPEN'), x.fill('T2', 10, 156_350), x.status('COMPLETE')]) {
+      await h.om.onExecutionReport(report(exit, e));
+    }
+    expect(h.om.position(ACC, RELIANCE.id, 'MIS').netQty).toBe(0);
+    // Flat and halted for the day: entries are denied by the halt.
+    await h.om.submit(intent({ qty: 1, stopLossPaise: paise(150_000) }), 'strategy');
+    expect(h.om.stats().denied).toMatchObject({ 'trading-halted': 1, 'position-closing': 1 });
   });
 
   it('slices an order above the freeze quantity into lot-multiple children', async () => {

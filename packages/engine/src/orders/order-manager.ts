@@ -189,7 +189,7 @@ export class OrderManager implements TradingCore {
   }
 
   async #decide(intent: OrderIntent, origin: IntentOrigin, maySlice: boolean): Promise<void> {
-    const decision = this.#risk.check(intent, this.#snapshot(origin, intent.instrumentId));
+    const decision = this.#risk.check(intent, this.#snapshot(origin, intent.instrumentId, intent.product));
     await this.#store.insertRiskDecision(decision);
     this.#bus.publish('risk-decision', decision);
     const now = this.#clock.now();
@@ -557,7 +557,11 @@ export class OrderManager implements TradingCore {
 
   // ---------------------------------------------------------------- helpers
 
-  #snapshot(origin: IntentOrigin, instrumentId: InstrumentId | null): RiskSnapshot {
+  #snapshot(
+    origin: IntentOrigin,
+    instrumentId: InstrumentId | null,
+    product: Product | null = null,
+  ): RiskSnapshot {
     const now = this.#clock.now();
     this.#rollDay();
     this.#sendTimes = this.#sendTimes.filter((t) => t > now - 1000);
@@ -567,6 +571,8 @@ export class OrderManager implements TradingCore {
       killSwitch: this.#controls.killSwitch,
       haltedReason: this.#controls.haltedReason(this.#accountId, this.#day),
       tradingDay: this.#isTradingDay(this.#day),
+      positionClosing:
+        instrumentId !== null && product !== null && this.#squareOff.isClosingPosition(instrumentId, product),
       instrumentId,
       instrument: this.#instrument,
       band: this.#band,

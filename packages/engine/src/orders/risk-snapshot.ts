@@ -19,6 +19,8 @@ export interface RiskSnapshotInput {
   readonly killSwitch: boolean;
   readonly haltedReason: string | null;
   readonly tradingDay: boolean;
+  /** Whether the system is closing the intent's position (see RiskSnapshot.positionClosing). */
+  readonly positionClosing: boolean;
   /** The instrument the decision is about, or null (post-trade monitor). */
   readonly instrumentId: InstrumentId | null;
   readonly instrument: (id: InstrumentId) => Instrument | null;
@@ -56,6 +58,7 @@ export function buildRiskSnapshot(input: RiskSnapshotInput): RiskSnapshot {
     killSwitch: input.killSwitch,
     haltedReason: input.haltedReason,
     tradingDay: input.tradingDay,
+    positionClosing: input.positionClosing,
     instrument: id === null ? null : input.instrument(id),
     lastPricePaise: id === null ? null : portfolio.markPaise(id),
     band: id === null ? null : input.band(id),

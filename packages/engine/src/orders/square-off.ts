@@ -74,6 +74,17 @@ export class SquareOff {
     return this.#closing.has(intentId);
   }
 
+  /**
+   * Returns true while the system is closing the position: a closing order of it is working, or its close waits for
+   * cancelled orders to end.
+   */
+  isClosingPosition(instrumentId: InstrumentId, product: Product): boolean {
+    if (this.#deferred.has(positionKey(instrumentId, product))) return true;
+    return this.#d
+      .working()
+      .some((o) => this.#closing.has(o.intentId) && o.instrumentId === instrumentId && o.product === product);
+  }
+
   /** Marks an intent as closing (a slice of a closing intent, or a system intent read back at recovery). */
   markClosing(intentId: IntentId): void {
     this.#closing.add(intentId);

@@ -5,7 +5,12 @@ import {
   checkMaxOpenPositions,
   checkTotalExposure,
 } from './checks/exposure-checks.ts';
-import { checkKillSwitch, checkTradingHalted, checkTradingWindow } from './checks/gate-checks.ts';
+import {
+  checkKillSwitch,
+  checkPositionClosing,
+  checkTradingHalted,
+  checkTradingWindow,
+} from './checks/gate-checks.ts';
 import {
   checkFreezeQuantity,
   checkInstrumentAllowed,
@@ -23,6 +28,7 @@ import { checkStopLossInvalid, checkStopLossRequired } from './checks/stop-loss-
  */
 export const RISK_CHECKS: readonly RiskCheck[] = [
   { code: 'kill-switch', scope: 'strategy-orders', run: checkKillSwitch },
+  { code: 'position-closing', scope: 'strategy-orders', run: checkPositionClosing },
   { code: 'trading-halted', scope: 'strategy-entries', run: checkTradingHalted },
   { code: 'trading-window', scope: 'strategy-entries', run: checkTradingWindow },
   { code: 'instrument-unknown', scope: 'every-order', run: checkInstrumentUnknown },

@@ -31,6 +31,7 @@ export function aSnapshot(overrides: Partial<RiskSnapshot> = {}): RiskSnapshot {
     killSwitch: false,
     haltedReason: null,
     tradingDay: true,
+    positionClosing: false,
     instrument: anInstrument(),
     lastPricePaise: paise(157_370),
     band: null,

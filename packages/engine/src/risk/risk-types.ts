@@ -76,6 +76,11 @@ export interface RiskSnapshot {
   readonly haltedReason: string | null;
   /** False on holidays and weekends (trading is blocked). */
   readonly tradingDay: boolean;
+  /**
+   * True while the system is closing the intent's position (square-off, flatten, loss-cap exit: a closing order is
+   * working or waits for cancelled orders); false for the post-trade monitor.
+   */
+  readonly positionClosing: boolean;
   /** The intent's instrument, or null when unknown. */
   readonly instrument: Instrument | null;
   readonly lastPricePaise: Paise | null;

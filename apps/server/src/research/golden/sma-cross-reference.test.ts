@@ -2,9 +2,9 @@
 // (entry and exit time, prices, quantity), under `--fill next-open`, MIS and no charges.
 // Property (fast-check, random seeded bars of 1–3 days, random fast/slow/stop/qty, some runs with flat stretches
 // where the averages touch): the kernel's trade list equals the reference's, every trade is LONG, and no position is
-// left open after the last day's square-off. Runs where the strategy would send its own exit while the square-off is
-// already closing its position are left out of the property (fc.pre): the kernel closes such a position twice (see
-// the KNOWN DEFECT tests at the end); they are pinned separately.
+// left open after the last day's square-off, including runs where the strategy would send its own exit while the
+// square-off is already closing its position (the risk engine refuses that exit: `position-closing`; the cases at the
+// end pin it).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatIst, istToEpochMs, makeBar, paise, type Bar } from '@kitepilot/core';
@@ -225,7 +225,6 @@ describe('sma-cross: kernel against the reference engine', () => {
           });
           const p: Params = { fast: x.fast, slow: x.fast + x.slowGap, stopPct: x.stopPct, qty: x.qty };
           const reference = referenceSmaCross(bars, referenceOptions(p));
-          fc.pre(reference.contested.length === 0);
           const result = await kernelRun(bars, p);
           expect(result.trades.map(line)).toEqual(reference.trades.map(line));
           expect(result.warnings).toEqual([]);
@@ -237,14 +236,14 @@ describe('sma-cross: kernel against the reference engine', () => {
   });
 });
 
-describe('KNOWN DEFECT: the square-off and a strategy exit both close the position', () => {
+describe('the square-off and a strategy exit never both close the position', () => {
   // Minimal cases (one day, fast 2, slow 3): long from 15:01; the 15:20 bar opens ₹1 below the 15:19 close, so the
   // square-off LIMIT (two ticks below that close) misses and its MARKET replacement is sent at 15:20:10. When
   // sma-cross also exits — (B) its exit decided on the 15:19 bar was cancelled by the cutoff and is sent again at
   // 15:21:00, or (C) it sees a down-cross on the 15:20 bar — its MARKET SELL and the square-off's both fill at the
-  // 15:21 open: the account ends the day short 10 (an MIS position past the cutoff), where the reference engine ends
-  // flat. These tests state the correct outcome and fail while the defect stands (it.fails); once fixed, make them
-  // plain tests and drop the fc.pre of the property above.
+  // 15:21 open — the account used to end the day short 10 (an MIS position past the cutoff). The risk engine now
+  // refuses a strategy order on a position the system is closing (`position-closing`), so the day ends flat as in
+  // the reference engine.
   const p: Params = { fast: 2, slow: 3, stopPct: '5', qty: 10 };
   const gap = (t: string, previous: number): number => (t === '15:20' ? previous - 100 : previous);
   const cases = {
@@ -264,11 +263,12 @@ describe('KNOWN DEFECT: the square-off and a strategy exit both close the positi
       ]);
     });
 
-    it.fails(`ends the day flat in the kernel, like the reference engine: ${name}`, async () => {
+    it(`ends the day flat in the kernel, like the reference engine: ${name}`, async () => {
       const result = await kernelRun(bars, p);
-      // Fails today: "a position of -10 (INFY.NSE|MIS) is still open at the end of the data".
       expect(result.warnings).toEqual([]);
       expect(result.counts.fills).toBe(2);
+      expect(result.counts.denials).toBe(1);
+      expect(result.trades.map(line)).toEqual(referenceSmaCross(bars, referenceOptions(p)).trades.map(line));
     });
   }
 });

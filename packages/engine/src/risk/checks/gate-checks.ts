@@ -9,6 +9,18 @@ export function checkKillSwitch(ctx: CheckContext): CheckResult {
     : PASS;
 }
 
+/**
+ * Denies every strategy order (entries and exits) on a position the system is closing: the strategy's exit and the
+ * system's closing order could both fill and reverse the position past the cutoff.
+ */
+export function checkPositionClosing(ctx: CheckContext): CheckResult {
+  return ctx.snapshot.positionClosing
+    ? fail(
+        `the system is closing this position (square-off, flatten or loss-cap exit): strategy orders on it wait until it is flat`,
+      )
+    : PASS;
+}
+
 /** Denies strategy entries while the account is halted for the day. */
 export function checkTradingHalted(ctx: CheckContext): CheckResult {
   const halted = ctx.snapshot.haltedReason;

@@ -1,3 +1,4 @@
+import { registerBacktestsCommand } from './commands/backtests.ts';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { VERSION } from '@kitepilot/server/config';
 import type { BackfillFlags } from './commands/backfill.ts';
@@ -573,6 +574,8 @@ export function buildProgram(): Command {
     .option(...DATA_DIR)
     .option(...CONFIG)
     .action(runRetention);
+
+  registerBacktestsCommand(program);
 
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program)) command.exitOverride();

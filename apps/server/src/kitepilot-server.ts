@@ -1,3 +1,4 @@
+import { registerBacktestRoutes } from './http/routes/backtests.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -135,6 +136,7 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
         registerKitePostbackRoutes,
         registerTradingReadRoutes,
         registerTradingControlRoutes,
+        registerBacktestRoutes,
       ].map((register) => (instance: FastifyInstance) => register(instance, routeContext)),
       logger,
       metrics,

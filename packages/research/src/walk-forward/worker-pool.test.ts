@@ -103,11 +103,13 @@ describe('WorkerPool', () => {
       );
     }
     expect(pool.stats).toEqual({ started: 3, died: 3 });
-    await expect(pool.run({ op: 'double', n: 1 })).rejects.toThrow('the worker pool is closed');
+    expect(pool.failure?.message).toMatch(/^workers do not start/);
+    await expect(pool.run({ op: 'double', n: 1 })).rejects.toThrow(/^workers do not start/);
   });
 
   it('rejects queued and running tasks when closed, and refuses new ones', async () => {
     const pool = aPool(1);
+    expect(pool.failure).toBeNull();
     const running = Promise.allSettled([1, 2, 3].map((n) => pool.run({ op: 'double', n })));
     await pool.close();
     for (const task of await running) {

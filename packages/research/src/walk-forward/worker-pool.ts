@@ -79,6 +79,7 @@ export class WorkerPool<T, R> {
   #started = 0;
   #died = 0;
   #startFailures = 0;
+  #failure: WorkerDiedError | null = null;
 
   /** Creates the pool; workers start when tasks arrive. Throws a RangeError on a bad size. */
   constructor(options: WorkerPoolOptions) {
@@ -98,9 +99,15 @@ export class WorkerPool<T, R> {
     return { started: this.#started, died: this.#died };
   }
 
+  /** Why the pool gave up (its workers could not start), or null while it works. */
+  get failure(): WorkerDiedError | null {
+    return this.#failure;
+  }
+
   /** Runs `task` in a worker; `urgent` puts it at the head of the queue. */
   run(task: T, options: { readonly urgent?: boolean } = {}): Promise<R> {
-    if (this.#closed) return Promise.reject(new WorkerDiedError('the worker pool is closed'));
+    if (this.#closed)
+      return Promise.reject(this.#failure ?? new WorkerDiedError('the worker pool is closed'));
     return new Promise<R>((resolve, reject) => {
       const job: Job = {
         id: this.#nextId++,
@@ -130,6 +137,7 @@ export class WorkerPool<T, R> {
   /** Rejects every task and stops the workers: the module cannot start. */
   #failAll(error: WorkerDiedError): void {
     this.#closed = true;
+    this.#failure = error;
     for (const job of this.#queue.splice(0)) job.reject(error);
     const slots = [...this.#slots];
     this.#slots.clear();

@@ -70,73 +70,81 @@ async function runFresh(workers: number, body = aRequest()): Promise<StudyRunRes
 let reference: StudyRunResult;
 
 describe('runWalkForwardStudy', () => {
-  it('stores every window and a summary, and gives the same result with 1 and 2 workers', async () => {
-    reference = await runFresh(1);
-    const two = await runFresh(2);
-    expect(reference.study.status).toBe('completed');
-    expect(reference.computed).toBe(3);
-    expect(reference.study.windows).toHaveLength(3);
-    expect(reference.study.windowsDone).toBe(3);
-    expect(reference.summary).not.toBeNull();
-    expect(two.summary).toEqual(reference.summary);
-    expect(two.study.summary).toEqual(reference.study.summary);
-    expect(two.study.configHash).toBe(reference.study.configHash);
-    const strip = (r: StudyRunResult) => r.study.windows.map(({ finishedAt: _, ...w }) => w);
-    expect(strip(two)).toEqual(strip(reference));
-    const summary = reference.summary!;
-    expect(summary.windows.map((w) => [w.index, w.testFirstDay, w.testLastDay])).toEqual([
-      [0, '2025-01-16', '2025-01-21'],
-      [1, '2025-01-22', '2025-01-27'],
-      [2, '2025-01-28', '2025-01-31'],
-    ]);
-    // The stitched curve has every test day once and as many trades as the test runs.
-    expect(summary.stitched.periods).toBe(3);
-    expect(summary.stitched.daily).toHaveLength(12);
-    const body = studyBody(reference.study, false);
-    const oosTrades = body.windows.reduce((n, w) => n + (w.outOfSample?.trades ?? 0), 0);
-    expect(summary.stitched.metrics.trades).toBe(oosTrades);
-    // fast=30 slow=20 is refused on every training period, recorded against its candidate.
-    for (const w of body.windows) {
-      expect(w.status).toBe('done');
-      expect(w.candidates).toBe(4);
-      expect(w.failedCandidates).toBe(1);
-      expect(w.bestParams).not.toEqual({ fast: 30, slow: 20 });
-    }
-    const failures = (
-      reference.study.windows[0]!.testResult as { failures: { candidate: number; error: string }[] }
-    ).failures;
-    expect(failures).toHaveLength(1);
-    expect(failures[0]!.candidate).toBe(2);
-    expect(failures[0]!.error).toMatch(/fast/);
-  });
+  it(
+    'stores every window and a summary, and gives the same result with 1 and 2 workers',
+    { timeout: 120_000 },
+    async () => {
+      reference = await runFresh(1);
+      const two = await runFresh(2);
+      expect(reference.study.status).toBe('completed');
+      expect(reference.computed).toBe(3);
+      expect(reference.study.windows).toHaveLength(3);
+      expect(reference.study.windowsDone).toBe(3);
+      expect(reference.summary).not.toBeNull();
+      expect(two.summary).toEqual(reference.summary);
+      expect(two.study.summary).toEqual(reference.study.summary);
+      expect(two.study.configHash).toBe(reference.study.configHash);
+      const strip = (r: StudyRunResult) => r.study.windows.map(({ finishedAt: _, ...w }) => w);
+      expect(strip(two)).toEqual(strip(reference));
+      const summary = reference.summary!;
+      expect(summary.windows.map((w) => [w.index, w.testFirstDay, w.testLastDay])).toEqual([
+        [0, '2025-01-16', '2025-01-21'],
+        [1, '2025-01-22', '2025-01-27'],
+        [2, '2025-01-28', '2025-01-31'],
+      ]);
+      // The stitched curve has every test day once and as many trades as the test runs.
+      expect(summary.stitched.periods).toBe(3);
+      expect(summary.stitched.daily).toHaveLength(12);
+      const body = studyBody(reference.study, false);
+      const oosTrades = body.windows.reduce((n, w) => n + (w.outOfSample?.trades ?? 0), 0);
+      expect(summary.stitched.metrics.trades).toBe(oosTrades);
+      // fast=30 slow=20 is refused on every training period, recorded against its candidate.
+      for (const w of body.windows) {
+        expect(w.status).toBe('done');
+        expect(w.candidates).toBe(4);
+        expect(w.failedCandidates).toBe(1);
+        expect(w.bestParams).not.toEqual({ fast: 30, slow: 20 });
+      }
+      const failures = (
+        reference.study.windows[0]!.testResult as { failures: { candidate: number; error: string }[] }
+      ).failures;
+      expect(failures).toHaveLength(1);
+      expect(failures[0]!.candidate).toBe(2);
+      expect(failures[0]!.error).toMatch(/fast/);
+    },
+  );
 
-  it('resumes an interrupted study, computing only the windows not stored, to the same result', async () => {
-    const prepared = await createWalkForwardStudy(walkForwardSpecOf(aRequest()), services);
-    const abort = new AbortController();
-    const first = await runWalkForwardStudy(prepared.id, services, {
-      workers: 2,
-      prepared,
-      signal: abort.signal,
-      onWindow: () => abort.abort(),
-    });
-    expect(first.interrupted).toBe(true);
-    expect(first.summary).toBeNull();
-    expect(first.study.status).toBe('running');
-    const stored = first.study.windows.length;
-    expect(stored).toBeGreaterThanOrEqual(1);
-    expect(stored).toBeLessThan(3);
-    const savedBefore = new Map(first.study.windows.map((w) => [w.index, w.finishedAt]));
+  it(
+    'resumes an interrupted study, computing only the windows not stored, to the same result',
+    { timeout: 120_000 },
+    async () => {
+      const prepared = await createWalkForwardStudy(walkForwardSpecOf(aRequest()), services);
+      const abort = new AbortController();
+      const first = await runWalkForwardStudy(prepared.id, services, {
+        workers: 2,
+        prepared,
+        signal: abort.signal,
+        onWindow: () => abort.abort(),
+      });
+      expect(first.interrupted).toBe(true);
+      expect(first.summary).toBeNull();
+      expect(first.study.status).toBe('running');
+      const stored = first.study.windows.length;
+      expect(stored).toBeGreaterThanOrEqual(1);
+      expect(stored).toBeLessThan(3);
+      const savedBefore = new Map(first.study.windows.map((w) => [w.index, w.finishedAt]));
 
-    const resumed = await runWalkForwardStudy(prepared.id, services, { workers: 2 });
-    expect(resumed.computed).toBe(3 - stored);
-    expect(resumed.study.status).toBe('completed');
-    expect(resumed.summary).toEqual(reference.summary);
-    expect(resumed.study.summary).toEqual(reference.study.summary);
-    // The windows stored before the interruption were not computed again.
-    for (const [index, finishedAt] of savedBefore) {
-      expect(resumed.study.windows[index]!.finishedAt).toBe(finishedAt);
-    }
-  });
+      const resumed = await runWalkForwardStudy(prepared.id, services, { workers: 2 });
+      expect(resumed.computed).toBe(3 - stored);
+      expect(resumed.study.status).toBe('completed');
+      expect(resumed.summary).toEqual(reference.summary);
+      expect(resumed.study.summary).toEqual(reference.study.summary);
+      // The windows stored before the interruption were not computed again.
+      for (const [index, finishedAt] of savedBefore) {
+        expect(resumed.study.windows[index]!.finishedAt).toBe(finishedAt);
+      }
+    },
+  );
 
   it('refuses to resume a finished or unknown study, or one whose bars changed', async () => {
     await expect(runWalkForwardStudy(reference.study.id, services)).rejects.toThrow(
@@ -152,7 +160,23 @@ describe('runWalkForwardStudy', () => {
     );
   });
 
-  it('fails a study whose windows all fail, keeping the errors', async () => {
+  it('stops, resumable, when its workers cannot start, instead of failing every window', async () => {
+    const prepared = await createWalkForwardStudy(walkForwardSpecOf(aRequest()), services);
+    const broken = new URL(
+      '../../../../../packages/research/src/walk-forward/testing/broken-worker.ts',
+      import.meta.url,
+    );
+    await expect(
+      runWalkForwardStudy(prepared.id, services, { workers: 1, prepared, workerModule: broken }),
+    ).rejects.toThrow(
+      /^walk-forward study wf_test\d+ stopped \(resumable\): workers do not start \(exit code 1/,
+    );
+    const study = await store.walkForward.get(account, prepared.id);
+    expect(study?.status).toBe('running');
+    expect(study?.windows).toEqual([]);
+  });
+
+  it('fails a study whose windows all fail, keeping the errors', { timeout: 120_000 }, async () => {
     const result = await runFresh(1, aRequest({ grid: { fast: [30], slow: [20] } }));
     expect(result.study.status).toBe('failed');
     expect(result.summary?.windowsFailed).toBe(3);

@@ -112,6 +112,8 @@ export interface RunStudyOptions {
   readonly prepared?: PreparedStudy;
   /** Called after each window is stored. */
   readonly onWindow?: (record: WalkForwardWindowRecord, config: StudyConfig) => void;
+  /** The module the worker threads run (default walk-forward-worker.ts; tests give a broken one). */
+  readonly workerModule?: URL;
 }
 
 /** A study id that is not stored for the account. */
@@ -342,10 +344,27 @@ export async function runWalkForwardStudy(
       backtest: config.spec.backtest,
       data: { symbol: config.instrument.id, interval: series.interval },
     };
-    const pool = new WorkerPool<BacktestTask, StudyTaskResult>({ module: WORKER, size: workers, data });
+    const pool = new WorkerPool<BacktestTask, StudyTaskResult>({
+      module: options.workerModule ?? WORKER,
+      size: workers,
+      data,
+    });
+    // Workers that cannot start are no fault of the candidates: the run stops (the study stays resumable) instead
+    // of failing every window.
+    const broken = new AbortController();
+    const signal =
+      options.signal === undefined ? broken.signal : AbortSignal.any([options.signal, broken.signal]);
+    const run = async <R>(task: BacktestTask, urgent: boolean): Promise<R> => {
+      try {
+        return (await pool.run(task, { urgent })) as R;
+      } catch (error) {
+        if (pool.failure !== null) broken.abort(pool.failure);
+        throw error;
+      }
+    };
     const evaluator: WindowEvaluator = {
-      train: async (task) => (await pool.run(task)) as BacktestMetrics,
-      test: async (task) => (await pool.run(task, { urgent: true })) as TestRunResult,
+      train: (task) => run<BacktestMetrics>(task, false),
+      test: (task) => run<TestRunResult>(task, true),
     };
     try {
       const result = await runWindows({
@@ -354,7 +373,7 @@ export async function runWalkForwardStudy(
         objective: config.spec.objective,
         evaluator,
         skip: done,
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        signal,
         concurrentWindows: Math.max(2, Math.ceil((2 * workers) / config.candidates.length)),
         onWindow: async (outcome) => {
           const record = windowRecord(outcome, services.now());
@@ -366,6 +385,11 @@ export async function runWalkForwardStudy(
       interrupted = result.interrupted;
     } finally {
       await pool.close();
+    }
+    if (pool.failure !== null) {
+      throw new Error(`walk-forward study ${id} stopped (resumable): ${pool.failure.message}`, {
+        cause: pool.failure,
+      });
     }
   }
   if (interrupted)

@@ -1,4 +1,5 @@
 import { registerBacktestsCommand } from './commands/backtests.ts';
+import { registerWalkForwardCommand } from './commands/walk-forward.ts';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { VERSION } from '@kitepilot/server/config';
 import type { BackfillFlags } from './commands/backfill.ts';
@@ -517,6 +518,11 @@ export function buildProgram(): Command {
       '--interval <i>',
       'bar interval: 1m, 3m, 5m, 15m, 30m, 60m, 1d (default: inferred from a file, 1m stored)',
     )
+    .option(
+      '--ticks',
+      "backtest the recorded ticks of --symbol from --from to --to: fills on each tick's depth, bars built from ticks",
+    )
+    .option('--simulated', 'with --ticks: the simulated namespace (what `kitepilot ingest --demo` recorded)')
     .option('--param <k=v>', 'strategy parameter, repeatable', collect)
     .option('--qty <n>', 'quantity per entry (the strategy qty parameter)')
     .option('--product <p>', 'MIS (default: squared off at 15:20 IST daily), CNC or NRML (held across days)')
@@ -576,6 +582,7 @@ export function buildProgram(): Command {
     .action(runRetention);
 
   registerBacktestsCommand(program);
+  registerWalkForwardCommand(program);
 
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program)) command.exitOverride();

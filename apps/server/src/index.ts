@@ -10,3 +10,4 @@ export * from './market-data/backfill-runner.ts';
 export * from './trading/index.ts';
 export * from './research/backtest-spec.ts';
 export * from './research/backtest-service.ts';
+export * from './research/walk-forward/index.ts';

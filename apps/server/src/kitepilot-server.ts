@@ -1,4 +1,5 @@
 import { registerBacktestRoutes } from './http/routes/backtests.ts';
+import { registerWalkForwardRoutes } from './http/routes/walk-forward.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -137,6 +138,7 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
         registerTradingReadRoutes,
         registerTradingControlRoutes,
         registerBacktestRoutes,
+        registerWalkForwardRoutes,
       ].map((register) => (instance: FastifyInstance) => register(instance, routeContext)),
       logger,
       metrics,

@@ -8,3 +8,5 @@ export * from './metrics/index.ts';
 export * from './report/index.ts';
 export * from './bars/parquet-bars.ts';
 export * from './backtest/backtest-environment.ts';
+export * from './backtest/run-tick-backtest.ts';
+export * from './walk-forward/index.ts';

@@ -27,6 +27,10 @@ export interface BacktestFlags {
   readonly interval?: string;
   readonly from?: string;
   readonly to?: string;
+  /** Backtest the recorded ticks of --symbol from --from to --to (tick-level fills on the depth). */
+  readonly ticks?: boolean;
+  /** With --ticks: the simulated namespace (what `kitepilot ingest --demo` recorded). */
+  readonly simulated?: boolean;
   readonly strategy: string;
   readonly param?: readonly string[];
   readonly qty?: string;
@@ -88,7 +92,9 @@ export function backtestSpecOf(flags: BacktestFlags): BacktestSpec {
     data = { kind: ext === '.csv' ? 'csv' : 'parquet', path: flags.data };
   } else {
     if (flags.symbol === undefined || flags.from === undefined || flags.to === undefined) {
-      throw new BacktestSpecError('give --data <file>, or --symbol, --from and --to to backtest stored bars');
+      throw new BacktestSpecError(
+        'give --data <file>, or --symbol, --from and --to to backtest stored bars (with --ticks: recorded ticks)',
+      );
     }
     for (const [flag, value] of [
       ['--from', flags.from],
@@ -97,13 +103,24 @@ export function backtestSpecOf(flags: BacktestFlags): BacktestSpec {
       if (!DATE.test(value))
         throw new BacktestSpecError(`${flag} ${JSON.stringify(value)} must be YYYY-MM-DD (IST)`);
     }
-    data = {
-      kind: 'store',
-      symbol: flags.symbol,
-      interval: interval ?? '1m',
-      from: flags.from,
-      to: flags.to,
-    };
+    data =
+      flags.ticks === true
+        ? {
+            kind: 'ticks',
+            symbol: flags.symbol,
+            from: flags.from,
+            to: flags.to,
+            namespace: flags.simulated === true ? 'simulated' : 'real',
+          }
+        : { kind: 'store', symbol: flags.symbol, interval: interval ?? '1m', from: flags.from, to: flags.to };
+  }
+  if (flags.data !== undefined && flags.ticks === true) {
+    throw new BacktestSpecError(
+      '--ticks reads recorded ticks from the store: give --symbol, --from and --to, not --data',
+    );
+  }
+  if (flags.simulated === true && flags.ticks !== true) {
+    throw new BacktestSpecError('--simulated applies to --ticks (the simulated namespace of recorded ticks)');
   }
   const product = flags.product ?? 'MIS';
   if (product !== 'MIS' && product !== 'CNC' && product !== 'NRML') {
@@ -255,13 +272,13 @@ export async function runBacktestCommand(
   const registry = builtinStrategies();
   registry.get(spec.strategy); // an unknown strategy is refused before any data is read
   const save = flags.save !== false;
-  const needsStore = save || spec.data.kind === 'store';
+  const needsStore = save || spec.data.kind === 'store' || spec.data.kind === 'ticks';
   const go = async (
     store: Parameters<typeof runBacktestSpec>[1]['store'],
     calendar: NseCalendar,
     account: string,
   ) => {
-    const loaded = await loadBars(spec, store);
+    const loaded = spec.data.kind === 'ticks' ? undefined : await loadBars(spec, store);
     return runBacktestSpec(
       spec,
       { registry, calendar, store: save ? store : null, accountId: account as never, newRunId },

@@ -14,7 +14,7 @@ import type {
 } from '@kitepilot/api-contract';
 import { formatInr, paise, parseAccountId, type WalkForwardWindowRecord } from '@kitepilot/core';
 import type { CommandIo } from './market-data-cli.ts';
-import type { StudyConfig, WalkForwardServices } from '../../../server/src/research/walk-forward/index.ts';
+import type { StudyConfig, WalkForwardServices } from '@kitepilot/server';
 
 /** Flags of `kitepilot walk-forward` (strings as the command line gives them). */
 export interface WalkForwardFlags {
@@ -333,7 +333,7 @@ export function formatStudy(study: WalkForwardStudyBody): string {
 }
 
 async function server() {
-  return import('../../../server/src/research/walk-forward/index.ts');
+  return import('@kitepilot/server');
 }
 
 /** Opens the configured store, builds the study services and runs `fn`. */

@@ -14,6 +14,7 @@ import {
   type AccountId,
   type Instrument,
   type InstrumentId,
+  type InstrumentTick,
   type JsonValue,
 } from '@kitepilot/core';
 import { parseInstrumentSymbol } from '@kitepilot/market-data';
@@ -22,6 +23,7 @@ import {
   parseBarCsv,
   parseBarParquet,
   runBacktest,
+  runTickBacktest,
   type BacktestResult,
   type BarSeries,
 } from '@kitepilot/research';
@@ -32,6 +34,7 @@ import {
   feeModelOf,
   fillOptionsOf,
   latencyOf,
+  slippageOf,
   type BacktestSpec,
 } from './backtest-spec.ts';
 
@@ -55,11 +58,13 @@ export interface LoadedBars {
   readonly loadSeconds: number;
 }
 
-/** Loads the bars of a spec. */
+/** Loads the bars of a spec (not for tick data: see loadTicks). */
 export async function loadBars(spec: BacktestSpec, store: Store | null): Promise<LoadedBars> {
   const t0 = performance.now();
   const instrumentId = symbolOf(spec.symbol);
   const interval = spec.interval;
+  if (spec.data.kind === 'ticks')
+    throw new BacktestSpecError('tick data is loaded with loadTicks, not as bars');
   if (spec.data.kind === 'store') {
     if (store === null)
       throw new BacktestSpecError('backtesting stored bars needs the store (no --data file given)');
@@ -111,6 +116,38 @@ export async function loadBars(spec: BacktestSpec, store: Store | null): Promise
       to: istDate(last),
       bars: series.length,
     },
+    loadSeconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** Recorded ticks of one instrument and where they came from. */
+export interface LoadedTicks {
+  readonly ticks: readonly InstrumentTick[];
+  readonly instrumentId: InstrumentId;
+  readonly data: Record<string, JsonValue>;
+  readonly loadSeconds: number;
+}
+
+/** Loads the recorded ticks of a `ticks` spec from the store. */
+export async function loadTicks(spec: BacktestSpec, store: Store | null): Promise<LoadedTicks> {
+  const t0 = performance.now();
+  if (spec.data.kind !== 'ticks') throw new BacktestSpecError('loadTicks needs tick data (--ticks)');
+  if (store === null) throw new BacktestSpecError('backtesting recorded ticks needs the store');
+  const { from, to, namespace } = spec.data;
+  const instrumentId = symbolOf(spec.data.symbol);
+  const fromMs = istToEpochMs(from, '00:00');
+  const toMs = istToEpochMs(to, '00:00') + 86_400_000;
+  if (!(fromMs < toMs)) throw new BacktestSpecError(`--from ${from} must not be after --to ${to}`);
+  const ticks = await store.ticks.read(namespace, instrumentId, fromMs, toMs);
+  if (ticks.length === 0) {
+    throw new BacktestSpecError(
+      `the store has no ${namespace} ticks of ${instrumentId} from ${from} to ${to}; record them first (kitepilot ingest${namespace === 'simulated' ? ' --demo' : ''})`,
+    );
+  }
+  return {
+    ticks,
+    instrumentId,
+    data: { source: 'ticks', namespace, symbol: instrumentId, from, to, ticks: ticks.length },
     loadSeconds: (performance.now() - t0) / 1000,
   };
 }
@@ -170,6 +207,7 @@ export async function runBacktestSpec(
   services: BacktestServices,
   loaded?: LoadedBars,
 ): Promise<{ readonly result: BacktestResult; readonly loadSeconds: number }> {
+  if (spec.data.kind === 'ticks') return runTickSpec(spec, services);
   const bars = loaded ?? (await loadBars(spec, services.store));
   const definition = services.registry.get(spec.strategy);
   const instrument = await instrumentOf(
@@ -209,12 +247,59 @@ export async function runBacktestSpec(
   return { result, loadSeconds: bars.loadSeconds };
 }
 
+/** Runs a `ticks` spec: recorded ticks, the venue matching on their depth, bars built from them for strategies. */
+async function runTickSpec(
+  spec: BacktestSpec,
+  services: BacktestServices,
+): Promise<{ readonly result: BacktestResult; readonly loadSeconds: number }> {
+  const loaded = await loadTicks(spec, services.store);
+  const definition = services.registry.get(spec.strategy);
+  const first = loaded.ticks[0] as InstrumentTick;
+  const firstMs = first.tick.exchangeTs ?? first.tick.tsInit;
+  const instrument = await instrumentOf(spec, loaded.instrumentId, services.store, istDate(firstMs));
+  if (!Number.isFinite(spec.cashRupees) || spec.cashRupees <= 0) {
+    throw new BacktestSpecError(`--cash ${spec.cashRupees} must be a positive amount of rupees`);
+  }
+  const slippage = slippageOf(spec.slippage);
+  const lossCap = spec.dailyLossCapRupees;
+  const result = await runTickBacktest({
+    runId: services.newRunId(),
+    ticks: loaded.ticks,
+    barIntervals: [spec.interval ?? '1m'],
+    instrument,
+    strategy: definition as never,
+    params: spec.params,
+    ...(spec.qty === undefined ? {} : { qty: spec.qty }),
+    product: spec.product,
+    startingCashPaise: Math.round(spec.cashRupees * 100),
+    fees: feeModelOf(spec.charges),
+    chargesLabel: spec.charges,
+    fill: slippage === null ? {} : { slippage },
+    fillLabel: 'tick',
+    slippageLabel: spec.slippage,
+    ...(spec.latencyMs > 0
+      ? { latency: latencyOf(spec.latencyMs) as never, latencyLabel: `${spec.latencyMs}ms` }
+      : {}),
+    ...(lossCap === undefined ? {} : { risk: { dailyLossCapPaise: paise(Math.round(lossCap * 100)) } }),
+    referenceCalendar: services.calendar,
+    data: loaded.data,
+  });
+  if (services.store !== null) {
+    const last = loaded.ticks[loaded.ticks.length - 1] as InstrumentTick;
+    await saveBacktest(services.store, services.accountId, result, {
+      fromMs: firstMs,
+      toMs: (last.tick.exchangeTs ?? last.tick.tsInit) + 1,
+    });
+  }
+  return { result, loadSeconds: loaded.loadSeconds };
+}
+
 /** Stores a finished run: its `runs` row (environment backtest) and the full result. */
 export async function saveBacktest(
   store: Store,
   accountId: AccountId,
   result: BacktestResult,
-  bars: Pick<LoadedBars, 'series'>,
+  range: Pick<LoadedBars, 'series'> | { readonly fromMs: number; readonly toMs: number },
 ): Promise<void> {
   const runId = parseRunId(result.runId);
   if ((await store.accounts.get(accountId)) === null) {
@@ -232,7 +317,10 @@ export async function saveBacktest(
     finishedAt: result.finishedAtMs,
     summary: result.metrics as unknown as JsonValue,
   });
-  const series = bars.series;
+  const [dataFrom, dataTo] =
+    'series' in range
+      ? [range.series.start[0] as number, (range.series.start[range.series.length - 1] as number) + 1]
+      : [range.fromMs, range.toMs];
   await store.backtests.save(accountId, {
     runId,
     strategy: result.strategy,
@@ -240,8 +328,8 @@ export async function saveBacktest(
     metrics: result.metrics as unknown as JsonValue,
     result: result as unknown as JsonValue,
     orderListHash: result.orderListHash,
-    dataFrom: series.start[0] as number,
-    dataTo: (series.start[series.length - 1] as number) + 1,
+    dataFrom,
+    dataTo,
     createdAt: result.finishedAtMs,
   });
 }

@@ -23,6 +23,16 @@ export type BacktestData =
       /** IST dates `YYYY-MM-DD`, inclusive. */
       readonly from: string;
       readonly to: string;
+    }
+  | {
+      /** Recorded ticks of the store: the tick-level fill model (venue matching on last price and depth). */
+      readonly kind: 'ticks';
+      readonly symbol: string;
+      /** IST dates `YYYY-MM-DD`, inclusive. */
+      readonly from: string;
+      readonly to: string;
+      /** `simulated` reads what `kitepilot ingest --demo` recorded. */
+      readonly namespace: 'real' | 'simulated';
     };
 
 /** The fill policies of bar backtests (SimFillOptions.barFill). */

@@ -309,7 +309,7 @@ export async function checkBacktestSpec(spec: BacktestSpec, registry: StrategyRe
     if (!(error instanceof StrategyConfigError)) throw error;
     throw new BacktestRequestError('params', `of ${spec.strategy}: ${error.message}`, { cause: error });
   }
-  if (spec.data.kind !== 'store') {
+  if (spec.data.kind === 'csv' || spec.data.kind === 'parquet') {
     try {
       await access(spec.data.path, constants.R_OK);
     } catch (error) {

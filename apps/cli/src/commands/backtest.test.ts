@@ -122,6 +122,27 @@ describe('kitepilot backtest', () => {
     ).toThrow(/--from "2026-3-1" must be YYYY-MM-DD/);
   });
 
+  it('reads --ticks as recorded ticks of the store, and refuses --ticks with a file or --simulated without --ticks', () => {
+    const flags: BacktestFlags = {
+      strategy: 'sma-cross',
+      symbol: 'NSE:INFY',
+      from: '2026-03-02',
+      to: '2026-03-03',
+    };
+    expect(backtestSpecOf({ ...flags, ticks: true, simulated: true }).data).toEqual({
+      kind: 'ticks',
+      symbol: 'NSE:INFY',
+      from: '2026-03-02',
+      to: '2026-03-03',
+      namespace: 'simulated',
+    });
+    expect(backtestSpecOf(flags).data.kind).toBe('store');
+    expect(() => backtestSpecOf({ ...base, ticks: true })).toThrow(
+      /--ticks reads recorded ticks from the store/,
+    );
+    expect(() => backtestSpecOf({ ...flags, simulated: true })).toThrow(/--simulated applies to --ticks/);
+  });
+
   it('refuses an unknown fill, charges, slippage or strategy before any bar is read', async () => {
     await expect(run({ ...base, fill: 'vwap' })).rejects.toThrow(
       /--fill "vwap" must be one of next-open, ohlc, close/,

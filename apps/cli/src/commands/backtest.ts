@@ -202,6 +202,7 @@ function money(paise: number | null): string {
 /** The text summary. */
 export function backtestText(result: BacktestResult, loadSeconds: number, saved: boolean): string {
   const m = result.metrics;
+  const unit = result.config['interval'] === 'tick' ? 'ticks' : 'bars';
   const rows: [string, string][] = [
     ['final equity', money(result.finalEquityPaise)],
     ['net P&L', money(m.netPnlPaise)],
@@ -249,7 +250,7 @@ export function backtestText(result: BacktestResult, loadSeconds: number, saved:
   }
   for (const w of result.warnings) lines.push(`warning: ${w}`);
   lines.push(
-    `${result.counts.bars} bars · ${result.barsPerSecond.toLocaleString('en-IN')} bars/s after load · loaded in ${loadSeconds.toFixed(2)} s`,
+    `${result.counts.bars} ${unit} · ${result.barsPerSecond.toLocaleString('en-IN')} ${unit}/s after load · loaded in ${loadSeconds.toFixed(2)} s`,
   );
   lines.push(saved ? `stored: kitepilot backtests show ${result.runId}` : 'not stored (--no-save)');
   return `${lines.join('\n')}\n`;

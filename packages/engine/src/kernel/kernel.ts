@@ -262,12 +262,20 @@ export class Kernel {
 
   /** Handles one input while busy; continues with the queue (or goes idle) when it is done. */
   #run(item: unknown, flag: number): void {
+    if (this.#step(item, flag)) this.#drain();
+  }
+
+  /**
+   * Handles one input. Returns true when it finished synchronously; false when a promise continues the drain once
+   * it settles, or when the input crashed the kernel.
+   */
+  #step(item: unknown, flag: number): boolean {
     let pending: Promise<void> | undefined;
     try {
       pending = this.#handle(item, flag);
     } catch (error) {
       this.#crash(error);
-      return;
+      return false;
     }
     if (pending !== undefined) {
       pending.then(
@@ -277,10 +285,10 @@ export class Kernel {
         },
         (error: unknown) => this.#crash(error),
       );
-      return;
+      return false;
     }
     this.#clock.release();
-    this.#drain();
+    return true;
   }
 
   #drain(): void {
@@ -290,24 +298,7 @@ export class Kernel {
       const flag = this.#flags[this.#head] ?? LIVE;
       this.#items[this.#head] = undefined;
       this.#head++;
-      let pending: Promise<void> | undefined;
-      try {
-        pending = this.#handle(item, flag);
-      } catch (error) {
-        this.#crash(error);
-        return;
-      }
-      if (pending !== undefined) {
-        pending.then(
-          () => {
-            this.#clock.release();
-            this.#drain();
-          },
-          (error: unknown) => this.#crash(error),
-        );
-        return;
-      }
-      this.#clock.release();
+      if (!this.#step(item, flag)) return;
       if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
         this.#items.splice(0, this.#head);
         this.#flags.splice(0, this.#head);

@@ -7,19 +7,16 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { BacktestComparisonBody, BacktestKeyMetrics, BacktestRowBody } from '@kitepilot/api-contract';
+import type { BacktestComparisonBody, BacktestRowBody } from '@kitepilot/api-contract';
 import {
   formatIst,
-  paise,
-  paiseToRupeesString,
   parseAccountId,
   parseRunId,
   type AccountId,
-  type JsonValue,
   type RunId,
   type RunStatus,
 } from '@kitepilot/core';
-import type { BacktestMetrics, BacktestResult } from '@kitepilot/research';
+import type { BacktestResult } from '@kitepilot/research';
 import type { Store } from '@kitepilot/store';
 import type { CommandIo } from './market-data-cli.ts';
 
@@ -63,8 +60,6 @@ export interface BacktestsIo extends CommandIo {
 const stdout: BacktestsIo = { write: (text) => process.stdout.write(text) };
 
 const DEFAULT_LIMIT = 50;
-/** How many of the account's most recent runs `list` looks through for runs without a result. */
-const RUN_SCAN = 1000;
 const MAX_COMPARED = 20;
 
 function objectOf(value: unknown): Record<string, unknown> | null {
@@ -78,105 +73,6 @@ function stringOf(value: unknown): string | null {
 }
 
 /** Returns strategy, params, symbol and interval of a backtest run's config (the API's or a result's). */
-function configFacts(config: JsonValue | null) {
-  const root = objectOf(config);
-  const spec = root?.['startedBy'] === 'api' ? objectOf(root['spec']) : null;
-  if (spec !== null) {
-    return {
-      strategy: stringOf(spec['strategy']),
-      params: objectOf(spec['params']),
-      symbol: stringOf(spec['symbol']),
-      interval: stringOf(spec['interval']) ?? stringOf(objectOf(spec['data'])?.['interval']),
-    };
-  }
-  return {
-    strategy: stringOf(root?.['strategy']),
-    params: objectOf(root?.['params']),
-    symbol: stringOf(objectOf(root?.['instrument'])?.['id']),
-    interval: stringOf(root?.['interval']),
-  };
-}
-
-function keyMetrics(m: BacktestMetrics): BacktestKeyMetrics {
-  return {
-    startingCashPaise: m.startingCashPaise,
-    finalEquityPaise: m.finalEquityPaise,
-    netPnlPaise: m.netPnlPaise,
-    netPnl: paiseToRupeesString(paise(Math.round(m.netPnlPaise))),
-    totalReturnPct: m.totalReturnPct,
-    sharpe: m.sharpe,
-    maxDrawdownPct: m.maxDrawdownPct,
-    trades: m.trades,
-    winRatePct: m.winRatePct,
-    profitFactor: m.profitFactor,
-    chargesPaise: m.chargesPaise,
-  };
-}
-
-/**
- * Returns the account's backtest runs newest first, as `GET /api/backtests` lists them: the stored results and the
- * runs without a result among the RUN_SCAN most recent runs. A run a server is working on reads `running`.
- */
-export async function backtestRows(
-  store: Store,
-  account: AccountId,
-  query: { readonly limit: number; readonly strategy?: string },
-): Promise<BacktestRowBody[]> {
-  const results = await store.backtests.list(account, {
-    limit: query.limit,
-    ...(query.strategy === undefined ? {} : { strategy: query.strategy }),
-  });
-  const runs = (await store.runs.listRecent(account, RUN_SCAN)).filter((r) => r.environment === 'backtest');
-  const runById = new Map(runs.map((r) => [r.id as string, r]));
-  const withResult = new Set(results.map((r) => r.runId as string));
-  const rows: { at: number; row: BacktestRowBody }[] = [];
-  for (const s of results) {
-    const run = runById.get(s.runId) ?? (await store.runs.get(account, s.runId));
-    const facts = configFacts(run?.config ?? null);
-    rows.push({
-      at: s.createdAt,
-      row: {
-        runId: s.runId,
-        status: run?.status === 'running' ? 'running' : 'completed',
-        strategy: s.strategy,
-        params: objectOf(s.params) ?? {},
-        symbol: facts.symbol,
-        interval: facts.interval,
-        dataFrom: s.dataFrom === null ? null : formatIst(s.dataFrom),
-        dataTo: s.dataTo === null ? null : formatIst(s.dataTo - 1),
-        metrics: keyMetrics(s.metrics as unknown as BacktestMetrics),
-        error: null,
-        startedAt: run === null ? null : formatIst(run.startedAt),
-        finishedAt: formatIst(s.createdAt),
-      },
-    });
-  }
-  for (const run of runs) {
-    if (run.status === 'completed' || withResult.has(run.id)) continue;
-    const facts = configFacts(run.config);
-    if (query.strategy !== undefined && facts.strategy !== query.strategy) continue;
-    rows.push({
-      at: run.finishedAt ?? run.startedAt,
-      row: {
-        runId: run.id,
-        status: run.status,
-        strategy: facts.strategy ?? '',
-        params: facts.params ?? {},
-        symbol: facts.symbol,
-        interval: facts.interval,
-        dataFrom: null,
-        dataTo: null,
-        metrics: null,
-        error: stringOf(objectOf(run.summary)?.['error']),
-        startedAt: formatIst(run.startedAt),
-        finishedAt: run.finishedAt === null ? null : formatIst(run.finishedAt),
-      },
-    });
-  }
-  rows.sort((a, b) => b.at - a.at || (a.row.runId < b.row.runId ? 1 : a.row.runId > b.row.runId ? -1 : 0));
-  return rows.slice(0, query.limit).map((r) => r.row);
-}
-
 function runIdArg(text: string): RunId {
   try {
     return parseRunId(text);
@@ -226,10 +122,14 @@ export async function runBacktestsList(
     throw new Error(`--limit ${limit} must be a whole number ≥ 1`);
   const { textTable } = await import('./market-data-cli.ts');
   return withBacktests(flags, io, async (store, account) => {
-    const rows = await backtestRows(store, account, {
-      limit,
-      ...(flags.strategy === undefined ? {} : { strategy: flags.strategy }),
-    });
+    const { listBacktestRows } = await import('@kitepilot/server');
+    // The list the API gives; a run another process works on reads `running` (its queue is not visible here).
+    const rows = await listBacktestRows(
+      store,
+      account,
+      { limit, ...(flags.strategy === undefined ? {} : { strategy: flags.strategy }) },
+      () => null,
+    );
     if (flags.json === true) {
       io.write(`${JSON.stringify(rows)}\n`);
       return rows;

@@ -11,4 +11,4 @@ export * from './trading/index.ts';
 export * from './research/backtest-spec.ts';
 export * from './research/backtest-service.ts';
 export * from './research/walk-forward/index.ts';
-export { listBacktestRows } from './http/routes/backtests.ts';
+export { listBacktestRows } from './research/backtest-rows.ts';

@@ -30,14 +30,9 @@ import type { BacktestSpec } from '../../research/backtest-spec.ts';
 import { builtinStrategies } from '../../trading/builtin-strategies.ts';
 import { buildApp } from '../build-app.ts';
 import { createMetricsRegistry } from '../metrics.ts';
-import {
-  apiMessage,
-  backtestSpecOf,
-  compareIdsOf,
-  configFacts,
-  registerBacktestRoutes,
-  unknownRequestFields,
-} from './backtests.ts';
+import { apiMessage, backtestSpecOf, unknownRequestFields } from '../../research/backtest-request.ts';
+import { configFacts } from '../../research/backtest-rows.ts';
+import { compareIdsOf, registerBacktestRoutes } from './backtests.ts';
 
 const account = parseAccountId('acc_default');
 const now = istToEpochMs('2025-02-03', '18:00');

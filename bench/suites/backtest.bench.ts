@@ -188,6 +188,7 @@ export const backtestSuite: BenchSuite = {
       const t4 = performance.now();
       const watch = await runBacktest(options(series, watchOnly));
       const t5 = performance.now();
+      if (watch.counts.orders !== 0) throw new Error('the watch-only strategy sent orders');
       const t6 = performance.now();
       const text = await readFile(path, 'utf8');
       const bare = bareLoop(text);

@@ -1,5 +1,6 @@
 import { registerBacktestsCommand } from './commands/backtests.ts';
 import { registerWalkForwardCommand } from './commands/walk-forward.ts';
+import { registerSlippageCommand } from './commands/slippage.ts';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { VERSION } from '@kitepilot/server/config';
 import type { BackfillFlags } from './commands/backfill.ts';
@@ -583,6 +584,7 @@ export function buildProgram(): Command {
 
   registerBacktestsCommand(program);
   registerWalkForwardCommand(program);
+  registerSlippageCommand(program);
 
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program)) command.exitOverride();

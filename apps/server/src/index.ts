@@ -12,3 +12,4 @@ export * from './research/backtest-spec.ts';
 export * from './research/backtest-service.ts';
 export * from './research/walk-forward/index.ts';
 export { listBacktestRows } from './research/backtest-rows.ts';
+export * from './research/slippage-calibration.ts';

@@ -1,5 +1,6 @@
 import { registerBacktestRoutes } from './http/routes/backtests.ts';
 import { registerWalkForwardRoutes } from './http/routes/walk-forward.ts';
+import { registerSlippageRoutes } from './http/routes/slippage.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -139,6 +140,7 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
         registerTradingControlRoutes,
         registerBacktestRoutes,
         registerWalkForwardRoutes,
+        registerSlippageRoutes,
       ].map((register) => (instance: FastifyInstance) => register(instance, routeContext)),
       logger,
       metrics,

@@ -6,7 +6,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseAccountId, type AccountId } from '@kitepilot/core';
 // Not yet exported by @kitepilot/server's index; switch to '@kitepilot/server' once it is.
-import type { SlippageCalibrationReport } from '../../../server/src/research/slippage-calibration.ts';
+import type { SlippageCalibrationReport } from '@kitepilot/server';
 import type { CommandIo } from './market-data-cli.ts';
 
 /** Flags of `kitepilot slippage calibrate`. */
@@ -73,8 +73,7 @@ export async function runSlippageCalibrate(
   io: CommandIo = { write: (text) => process.stdout.write(text) },
 ): Promise<SlippageCalibrationReport> {
   // Loaded when the command runs, so registering it costs nothing.
-  const { calibrateSlippageFromStore, istDateRange, slippageModelOf } =
-    await import('../../../server/src/research/slippage-calibration.ts');
+  const { calibrateSlippageFromStore, istDateRange, slippageModelOf } = await import('@kitepilot/server');
   const { namespaceOf, withStore } = await import('./market-data-cli.ts');
   const model = slippageModelOf(flags.model ?? 'fixed-bps');
   istDateRange(flags.from, flags.to);

@@ -1,6 +1,13 @@
-import type { ParamSpec, StrategyDefinition, StrategyParams } from '@kitepilot/engine';
+import {
+  ParamReader,
+  type ParamSpec,
+  PRODUCT_PARAM,
+  QTY_PARAM,
+  type StrategyDefinition,
+  type StrategyParams,
+  SYMBOL_PARAM,
+} from '@kitepilot/engine';
 import { OrbStrategy, RANGE_START_MS, type OrbConfig } from './orb-strategy.ts';
-import { PRODUCT_PARAM, ParamReader, QTY_PARAM, SYMBOL_PARAM } from './params.ts';
 
 /** 15:30 IST, the NSE close (market-rules.md §3.1), as ms after IST midnight. */
 const MARKET_CLOSE_MS = 55_800_000;

@@ -19,15 +19,16 @@ import {
   type Paise,
 } from '@kitepilot/core';
 import {
-  StrategyConfigError,
+  istAt,
+  multipleLevel,
+  nextTradingDayAt,
   type Strategy,
+  StrategyConfigError,
   type StrategyContext,
   type StrategyOrderUpdate,
+  type TimeParam,
+  TradeManager,
 } from '@kitepilot/engine';
-import type { TimeParam } from './params.ts';
-import { multipleLevel } from './price-levels.ts';
-import { TradeManager } from './trade-manager.ts';
-import { istAt, nextTradingDayAt } from './trading-days.ts';
 
 /** The validated parameters of orb. */
 export interface OrbConfig {

@@ -1,6 +1,13 @@
 import { BAR_INTERVALS, type BarInterval } from '@kitepilot/core';
-import type { ParamSpec, StrategyDefinition, StrategyParams } from '@kitepilot/engine';
-import { PRODUCT_PARAM, ParamReader, QTY_PARAM, SYMBOL_PARAM } from './params.ts';
+import {
+  ParamReader,
+  type ParamSpec,
+  PRODUCT_PARAM,
+  QTY_PARAM,
+  type StrategyDefinition,
+  type StrategyParams,
+  SYMBOL_PARAM,
+} from '@kitepilot/engine';
 import { SmaCrossStrategy, type SmaCrossConfig } from './sma-cross-strategy.ts';
 
 /** The parameters of sma-cross. */

@@ -19,14 +19,14 @@
 //   platform (square-off, flatten) ends the trade; the strategy then waits for the next up-cross.
 import { paiseToRupeesString, type Bar, type BarInterval, type Instrument } from '@kitepilot/core';
 import {
-  StrategyConfigError,
+  pctLevel,
   type Strategy,
+  StrategyConfigError,
   type StrategyContext,
   type StrategyOrderUpdate,
+  TradeManager,
 } from '@kitepilot/engine';
 import { Sma } from '@kitepilot/indicators';
-import { pctLevel } from './price-levels.ts';
-import { TradeManager } from './trade-manager.ts';
 
 /** The validated parameters of sma-cross. */
 export interface SmaCrossConfig {

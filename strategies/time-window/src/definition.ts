@@ -1,6 +1,13 @@
 import type { Side } from '@kitepilot/core';
-import type { ParamSpec, StrategyDefinition, StrategyParams } from '@kitepilot/engine';
-import { PRODUCT_PARAM, ParamReader, QTY_PARAM, SYMBOL_PARAM } from './params.ts';
+import {
+  ParamReader,
+  type ParamSpec,
+  PRODUCT_PARAM,
+  QTY_PARAM,
+  type StrategyDefinition,
+  type StrategyParams,
+  SYMBOL_PARAM,
+} from '@kitepilot/engine';
 import { TimeWindowStrategy, type TimeWindowConfig } from './time-window-strategy.ts';
 
 /** 09:15 and 15:30 IST, the NSE continuous session (market-rules.md §3.1), as ms after IST midnight. */

@@ -21,15 +21,16 @@ import {
   type Side,
 } from '@kitepilot/core';
 import {
-  StrategyConfigError,
+  istAt,
+  nextTradingDayAt,
+  pctLevel,
   type Strategy,
+  StrategyConfigError,
   type StrategyContext,
   type StrategyOrderUpdate,
+  type TimeParam,
+  TradeManager,
 } from '@kitepilot/engine';
-import type { TimeParam } from './params.ts';
-import { pctLevel } from './price-levels.ts';
-import { TradeManager } from './trade-manager.ts';
-import { istAt, nextTradingDayAt } from './trading-days.ts';
 
 /** The validated parameters of time-window. */
 export interface TimeWindowConfig {

@@ -12,16 +12,17 @@
 //   after it): a working entry is cancelled and the open quantity is closed with a MARKET order.
 import { divRound, istDate, istMillisOfDay, paiseToRupeesString, type Bar } from '@kitepilot/core';
 import {
-  StrategyConfigError,
+  istAt,
+  nextTradingDayAt,
+  pctLevel,
   type Strategy,
+  StrategyConfigError,
   type StrategyContext,
   type StrategyOrderUpdate,
+  type TimeParam,
+  TradeManager,
 } from '@kitepilot/engine';
 import { SessionVwap } from '@kitepilot/indicators';
-import type { TimeParam } from './params.ts';
-import { pctLevel } from './price-levels.ts';
-import { TradeManager } from './trade-manager.ts';
-import { istAt, nextTradingDayAt } from './trading-days.ts';
 
 /** The validated parameters of vwap-reversion. */
 export interface VwapReversionConfig {

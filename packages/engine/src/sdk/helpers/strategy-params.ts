@@ -1,8 +1,7 @@
-// Parameter reading shared by the built-in strategies (kept identical in each strategy package; a guard test
-// compares the copies). The kernel validates parameters against the ParamSpecs before create(); this reader
+// Parameter reading shared by strategies (the built-ins use it; so can user strategies). The kernel validates parameters against the ParamSpecs before create(); this reader
 // checks them again so that create() called directly with raw values fails with the same clear errors.
 import type { Product } from '@kitepilot/core';
-import { StrategyConfigError, type ParamSpec, type ParamValue, type StrategyParams } from '@kitepilot/engine';
+import { StrategyConfigError, type ParamSpec, type ParamValue, type StrategyParams } from '../strategy.ts';
 
 /** The `symbol` parameter every built-in strategy takes. */
 export const SYMBOL_PARAM: ParamSpec = {

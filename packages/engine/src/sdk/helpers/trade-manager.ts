@@ -12,7 +12,7 @@
 // - after a restart (fresh state), a position the platform says this strategy opened, with its stop, is taken back:
 //   the strategy's stop and exit rules apply to it again (its target, if any, is not known any more).
 import type { Instrument, IntentId, Paise, Product, Side } from '@kitepilot/core';
-import type { StrategyContext, StrategyOrderUpdate } from '@kitepilot/engine';
+import type { StrategyContext, StrategyOrderUpdate } from '../strategy.ts';
 
 /** The trade the strategy holds: its direction and levels (on the tick grid). */
 export interface OpenTrade {

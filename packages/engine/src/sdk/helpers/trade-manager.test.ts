@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { anInstrument, paise, type IntentId, type SignalId } from '@kitepilot/core';
-import { FakeStrategyContext, istMs, type IntentRequest, type SignalRequest } from '@kitepilot/engine';
+import type { IntentRequest, SignalRequest } from '../strategy.ts';
+import { FakeStrategyContext, istMs } from '../testing/index.ts';
 import { TradeManager } from './trade-manager.ts';
 
 const RELIANCE = anInstrument();

@@ -1,7 +1,7 @@
 // IST trading-day arithmetic for strategy timers, shared by the built-in strategies (kept identical in each strategy
 // package; a guard test compares the copies).
 import { istDate, istToEpochMs } from '@kitepilot/core';
-import type { StrategyContext } from '@kitepilot/engine';
+import type { StrategyContext } from '../strategy.ts';
 
 /** Returns the epoch ms of `msOfDay` after IST midnight of `date`. */
 export function istAt(date: string, msOfDay: number): number {

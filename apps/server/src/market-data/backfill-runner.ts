@@ -52,7 +52,8 @@ export class BackfillRequestError extends Error {
   }
 }
 
-const KITE_NAMES: Readonly<Record<string, BarInterval>> = {
+/** Kite's interval names (`minute`, `5minute`, …, `day`) as bar intervals. */
+export const KITE_INTERVAL_NAMES: Readonly<Record<string, BarInterval>> = {
   minute: '1m',
   '3minute': '3m',
   '5minute': '5m',
@@ -65,7 +66,7 @@ const KITE_NAMES: Readonly<Record<string, BarInterval>> = {
 
 /** Returns the bar interval of `s` (Kite's or our name); throws BackfillRequestError for others and for 1s. */
 export function parseBackfillInterval(s: string): BarInterval {
-  const interval = KITE_NAMES[s] ?? (isBarInterval(s) ? s : undefined);
+  const interval = KITE_INTERVAL_NAMES[s] ?? (isBarInterval(s) ? s : undefined);
   if (interval === undefined) {
     throw new BackfillRequestError(
       `unknown interval ${JSON.stringify(s)}: use minute, 3minute, 5minute, 10minute, 15minute, 30minute, ` +

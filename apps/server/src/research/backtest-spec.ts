@@ -11,6 +11,7 @@ import {
   type SimFillOptions,
   type SlippageModel,
 } from '@kitepilot/sim';
+import { KITE_INTERVAL_NAMES } from '../market-data/backfill-runner.ts';
 
 /** Where the bars come from. */
 export type BacktestData =
@@ -132,17 +133,7 @@ export function latencyOf(ms: number): LatencyModel | undefined {
 
 /** Returns the interval of `--interval`, refusing unknown ones. */
 export function intervalOf(text: string): BarInterval {
-  const aliases: Record<string, BarInterval> = {
-    minute: '1m',
-    '3minute': '3m',
-    '5minute': '5m',
-    '10minute': '10m',
-    '15minute': '15m',
-    '30minute': '30m',
-    '60minute': '60m',
-    day: '1d',
-  };
-  const interval = aliases[text] ?? text;
+  const interval = KITE_INTERVAL_NAMES[text] ?? text;
   if (!isBarInterval(interval)) {
     throw new BacktestSpecError(
       `--interval ${JSON.stringify(text)} must be one of 1s, 1m, 3m, 5m, 10m, 15m, 30m, 60m, 1d (or Kite's minute, 5minute, …, day)`,

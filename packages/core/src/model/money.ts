@@ -70,7 +70,7 @@ export function paiseToRupeesString(p: Paise): string {
 }
 
 /** Returns `digits` grouped the Indian way: last three, then pairs (`1234567` → `12,34,567`). */
-function groupIndian(digits: string): string {
+export function groupIndian(digits: string): string {
   if (digits.length <= 3) return digits;
   const last3 = digits.slice(-3);
   let head = digits.slice(0, -3);

@@ -1,7 +1,7 @@
 // Text formatting for the HTML reports: HTML escaping, rupees from paise (en-IN grouping), percentages, ratios,
 // counts and IST times. Every formatter prints an em dash for a missing (null) or non-finite value, so a report
 // never shows "NaN", "Infinity" or "undefined".
-import { formatInr, istDate, istTime, paise } from '@kitepilot/core';
+import { formatInr, groupIndian, istDate, istTime, paise } from '@kitepilot/core';
 
 /** The text shown for a value that is undefined (a null ratio). */
 export const MISSING = '—';
@@ -21,20 +21,6 @@ export function escapeHtml(text: string): string {
 
 function isNumber(value: number | null | undefined): value is number {
   return typeof value === 'number' && Number.isFinite(value);
-}
-
-/** Returns `digits` grouped the Indian way: last three, then pairs (`1234567` → `12,34,567`). */
-function groupIndian(digits: string): string {
-  if (digits.length <= 3) return digits;
-  const last3 = digits.slice(-3);
-  let head = digits.slice(0, -3);
-  const pairs: string[] = [];
-  while (head.length > 2) {
-    pairs.unshift(head.slice(-2));
-    head = head.slice(0, -2);
-  }
-  pairs.unshift(head);
-  return `${pairs.join(',')},${last3}`;
 }
 
 /**

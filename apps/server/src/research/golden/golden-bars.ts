@@ -6,7 +6,15 @@
 // close (so marketable LIMITs and stops can miss at an open) and a U-shaped volume profile. Prices stay on the
 // ₹0.05 grid.
 import { createHash } from 'node:crypto';
-import { intervalMs, istToEpochMs, makeBar, paise, type Bar, type InstrumentId } from '@kitepilot/core';
+import {
+  intervalMs,
+  istToEpochMs,
+  makeBar,
+  paise,
+  SeededRandom,
+  type Bar,
+  type InstrumentId,
+} from '@kitepilot/core';
 
 /** How a fixture is generated. */
 export interface GoldenBarsOptions {
@@ -32,22 +40,18 @@ const REGIMES: readonly DayRegime[] = ['trend-up', 'trend-down', 'range', 'volat
 const SESSION_BARS = 375;
 const MINUTE_MS = intervalMs('1m');
 
-/** A 32-bit PRNG (mulberry32): the same seed gives the same sequence everywhere. */
+/** The fixture's random numbers: core's SeededRandom (mulberry32), so the same seed gives the same bars everywhere. */
 export class FixtureRandom {
-  #state: number;
+  readonly #random: SeededRandom;
 
-  /** Starts the sequence of `seed` (any integer). */
+  /** Starts the sequence of `seed` (any integer): core's SeededRandom (mulberry32). */
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#random = new SeededRandom(seed);
   }
 
   /** Returns the next unsigned 32-bit integer. */
   nextUint32(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    return this.#random.nextUint32();
   }
 
   /** Returns an integer in [min, max] (inclusive). */

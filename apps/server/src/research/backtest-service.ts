@@ -26,6 +26,7 @@ import {
   runTickBacktest,
   type BacktestResult,
   type BarSeries,
+  type BacktestCommonOptions,
 } from '@kitepilot/research';
 import type { Store } from '@kitepilot/store';
 import type { StrategyRegistry } from '@kitepilot/engine';
@@ -201,6 +202,40 @@ export async function instrumentOf(
   }
 }
 
+/** The options of a spec shared by bar and tick runs (everything but the data and the venue's fill policy). */
+async function commonOptions(
+  spec: BacktestSpec,
+  services: BacktestServices,
+  instrumentId: InstrumentId,
+  firstMs: number,
+  data: Record<string, JsonValue>,
+): Promise<Omit<BacktestCommonOptions, 'fill' | 'fillLabel'>> {
+  const definition = services.registry.get(spec.strategy);
+  const instrument = await instrumentOf(spec, instrumentId, services.store, istDate(firstMs));
+  if (!Number.isFinite(spec.cashRupees) || spec.cashRupees <= 0) {
+    throw new BacktestSpecError(`--cash ${spec.cashRupees} must be a positive amount of rupees`);
+  }
+  const lossCap = spec.dailyLossCapRupees;
+  return {
+    runId: services.newRunId(),
+    instrument,
+    strategy: definition as never,
+    params: spec.params,
+    ...(spec.qty === undefined ? {} : { qty: spec.qty }),
+    product: spec.product,
+    startingCashPaise: Math.round(spec.cashRupees * 100),
+    fees: feeModelOf(spec.charges),
+    chargesLabel: spec.charges,
+    slippageLabel: spec.slippage,
+    ...(spec.latencyMs > 0
+      ? { latency: latencyOf(spec.latencyMs) as never, latencyLabel: `${spec.latencyMs}ms` }
+      : {}),
+    ...(lossCap === undefined ? {} : { risk: { dailyLossCapPaise: paise(Math.round(lossCap * 100)) } }),
+    referenceCalendar: services.calendar,
+    data,
+  };
+}
+
 /** Runs the spec and, with a store, saves it; returns the result and the seconds spent loading. */
 export async function runBacktestSpec(
   spec: BacktestSpec,
@@ -209,39 +244,18 @@ export async function runBacktestSpec(
 ): Promise<{ readonly result: BacktestResult; readonly loadSeconds: number }> {
   if (spec.data.kind === 'ticks') return runTickSpec(spec, services);
   const bars = loaded ?? (await loadBars(spec, services.store));
-  const definition = services.registry.get(spec.strategy);
-  const instrument = await instrumentOf(
+  const common = await commonOptions(
     spec,
+    services,
     bars.instrumentId,
-    services.store,
-    istDate(bars.series.start[0] as number),
+    bars.series.start[0] as number,
+    bars.data,
   );
-  if (!Number.isFinite(spec.cashRupees) || spec.cashRupees <= 0) {
-    throw new BacktestSpecError(`--cash ${spec.cashRupees} must be a positive amount of rupees`);
-  }
-  const startingCashPaise = Math.round(spec.cashRupees * 100);
-  const runId = services.newRunId();
-  const lossCap = spec.dailyLossCapRupees;
   const result = await runBacktest({
-    runId,
+    ...common,
     series: bars.series,
-    instrument,
-    strategy: definition as never,
-    params: spec.params,
-    ...(spec.qty === undefined ? {} : { qty: spec.qty }),
-    product: spec.product,
-    startingCashPaise,
-    fees: feeModelOf(spec.charges),
-    chargesLabel: spec.charges,
     fill: fillOptionsOf(spec),
     fillLabel: spec.fill,
-    slippageLabel: spec.slippage,
-    ...(spec.latencyMs > 0
-      ? { latency: latencyOf(spec.latencyMs) as never, latencyLabel: `${spec.latencyMs}ms` }
-      : {}),
-    ...(lossCap === undefined ? {} : { risk: { dailyLossCapPaise: paise(Math.round(lossCap * 100)) } }),
-    referenceCalendar: services.calendar,
-    data: bars.data,
   });
   if (services.store !== null) await saveBacktest(services.store, services.accountId, result, bars);
   return { result, loadSeconds: bars.loadSeconds };
@@ -253,39 +267,19 @@ async function runTickSpec(
   services: BacktestServices,
 ): Promise<{ readonly result: BacktestResult; readonly loadSeconds: number }> {
   const loaded = await loadTicks(spec, services.store);
-  const definition = services.registry.get(spec.strategy);
   const first = loaded.ticks[0] as InstrumentTick;
+  const last = loaded.ticks[loaded.ticks.length - 1] as InstrumentTick;
   const firstMs = first.tick.exchangeTs ?? first.tick.tsInit;
-  const instrument = await instrumentOf(spec, loaded.instrumentId, services.store, istDate(firstMs));
-  if (!Number.isFinite(spec.cashRupees) || spec.cashRupees <= 0) {
-    throw new BacktestSpecError(`--cash ${spec.cashRupees} must be a positive amount of rupees`);
-  }
+  const common = await commonOptions(spec, services, loaded.instrumentId, firstMs, loaded.data);
   const slippage = slippageOf(spec.slippage);
-  const lossCap = spec.dailyLossCapRupees;
   const result = await runTickBacktest({
-    runId: services.newRunId(),
+    ...common,
     ticks: loaded.ticks,
     barIntervals: [spec.interval ?? '1m'],
-    instrument,
-    strategy: definition as never,
-    params: spec.params,
-    ...(spec.qty === undefined ? {} : { qty: spec.qty }),
-    product: spec.product,
-    startingCashPaise: Math.round(spec.cashRupees * 100),
-    fees: feeModelOf(spec.charges),
-    chargesLabel: spec.charges,
     fill: slippage === null ? {} : { slippage },
     fillLabel: 'tick',
-    slippageLabel: spec.slippage,
-    ...(spec.latencyMs > 0
-      ? { latency: latencyOf(spec.latencyMs) as never, latencyLabel: `${spec.latencyMs}ms` }
-      : {}),
-    ...(lossCap === undefined ? {} : { risk: { dailyLossCapPaise: paise(Math.round(lossCap * 100)) } }),
-    referenceCalendar: services.calendar,
-    data: loaded.data,
   });
   if (services.store !== null) {
-    const last = loaded.ticks[loaded.ticks.length - 1] as InstrumentTick;
     await saveBacktest(services.store, services.accountId, result, {
       fromMs: firstMs,
       toMs: (last.tick.exchangeTs ?? last.tick.tsInit) + 1,

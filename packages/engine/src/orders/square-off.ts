@@ -79,7 +79,13 @@ export class SquareOff {
    * cancelled orders to end.
    */
   isClosingPosition(instrumentId: InstrumentId, product: Product): boolean {
-    if (this.#deferred.has(positionKey(instrumentId, product))) return true;
+    return (
+      this.#deferred.has(positionKey(instrumentId, product)) || this.#closingWorking(instrumentId, product)
+    );
+  }
+
+  /** Returns true while a closing order of the position is working. */
+  #closingWorking(instrumentId: InstrumentId, product: Product): boolean {
     return this.#d
       .working()
       .some((o) => this.#closing.has(o.intentId) && o.instrumentId === instrumentId && o.product === product);
@@ -135,10 +141,7 @@ export class SquareOff {
   async #close(instrumentId: InstrumentId, product: Product, reason: string): Promise<void> {
     const netQty = this.#d.portfolio.position(instrumentId, product)?.netQty ?? 0;
     if (netQty === 0) return;
-    const busy = this.#d
-      .working()
-      .some((o) => this.#closing.has(o.intentId) && o.instrumentId === instrumentId && o.product === product);
-    if (busy) return;
+    if (this.#closingWorking(instrumentId, product)) return;
     const side: Side = netQty > 0 ? 'SELL' : 'BUY';
     const instrument = this.#d.instrument(instrumentId);
     const last = this.#d.portfolio.markPaise(instrumentId);

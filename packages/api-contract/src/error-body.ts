@@ -13,20 +13,6 @@ export const ERROR_CODES = [
   'INTERNAL',
 ] as const;
 
-/** The HTTP status of each error code (400, 401, 403, 404, 405, 409, 429, 409/503, 500). */
-export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
-  VALIDATION_FAILED: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  CONFLICT: 409,
-  RATE_LIMITED: 429,
-  // UNAVAILABLE is 409 where the request conflicts with the process state (no trading running), else 503.
-  UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
-
 /** One of the API's error codes. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,6 +1,7 @@
 import type {
   AccountRepository,
   AuditRepository,
+  AuthRepository,
   BacktestResultRepository,
   BarRepository,
   FillRepository,
@@ -22,6 +23,7 @@ import type {
 import type { SqlDriver } from './driver/sql-driver.ts';
 import { SqlAccountRepository } from './repositories/account-repository.ts';
 import { SqlAuditRepository } from './repositories/audit-repository.ts';
+import { SqlAuthRepository } from './repositories/auth-repository.ts';
 import { SqlBacktestResultRepository } from './repositories/backtest-result-repository.ts';
 import { SqlBarRepository } from './repositories/bar-repository.ts';
 import { SqlFillRepository } from './repositories/fill-repository.ts';
@@ -62,6 +64,8 @@ export interface Store {
   readonly watchlist: WatchlistRepository;
   readonly backtests: BacktestResultRepository;
   readonly walkForward: WalkForwardRepository;
+  /** Users, their accounts, sessions and API tokens. */
+  readonly auth: AuthRepository;
   /** Closes the driver. */
   close(): Promise<void>;
 }
@@ -89,6 +93,7 @@ export function createStore(driver: SqlDriver): Store {
     watchlist: new SqlWatchlistRepository(driver),
     backtests: new SqlBacktestResultRepository(driver),
     walkForward: new SqlWalkForwardRepository(driver),
+    auth: new SqlAuthRepository(driver),
     close: () => driver.close(),
   };
 }

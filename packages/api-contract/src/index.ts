@@ -8,3 +8,4 @@ export * from './trading.ts';
 export * from './trading-control.ts';
 export * from './backtests.ts';
 export * from './walk-forward.ts';
+export * from './auth.ts';

@@ -43,3 +43,15 @@ export {
   type ThrowawayPostgresDatabase,
 } from './testing/postgres-test-db.ts';
 export * from './embedded/index.ts';
+export {
+  SqlAuditRepository,
+  type AuditAnchor,
+  type AuditBreakKind,
+  type AuditChainVerification,
+  type AuditListFilter,
+  type AuditVerifyOptions,
+} from './repositories/audit-repository.ts';
+export * from './repositories/risk-profile-repository.ts';
+export * from './repositories/strategy-definition-repository.ts';
+export * from './repositories/instrument-search-repository.ts';
+export * from './repositories/job-run-list-repository.ts';

@@ -1,0 +1,110 @@
+// For tests: the API with every route module kitepilot-server registers, on an in-memory PGlite store, and the list
+// of the routes it registered (taken from the app itself through onRoute, so a new route is seen without a list).
+import { tmpdir } from 'node:os';
+import { PGlite } from '@electric-sql/pglite';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import { NseCalendar, parseAccountId, TestClock, type Clock } from '@kitepilot/core';
+import { createStore, migrate, PgliteDriver, type SqlDriver, type Store } from '@kitepilot/store';
+import { loadConfig } from '../../config/load-config.ts';
+import { createLogger } from '../../logger.ts';
+import { buildApp } from '../build-app.ts';
+import { createMetricsRegistry } from '../metrics.ts';
+import { registerOpenApi } from '../openapi.ts';
+import type { RouteContext } from '../route-context.ts';
+import { registerBackfillRoutes } from '../routes/backfill.ts';
+import { registerBacktestRoutes } from '../routes/backtests.ts';
+import { registerKitePostbackRoutes } from '../routes/kite-postback.ts';
+import { registerMarketDataRoutes } from '../routes/market-data.ts';
+import { registerSlippageRoutes } from '../routes/slippage.ts';
+import { registerTradingControlRoutes } from '../routes/trading-control.ts';
+import { registerTradingReadRoutes } from '../routes/trading-reads.ts';
+import { registerWalkForwardRoutes } from '../routes/walk-forward.ts';
+import { registerWatchlistRoutes } from '../routes/watchlist.ts';
+
+/** The route modules of the server, in the order startKitePilot registers them. */
+export const ROUTE_MODULES: readonly ((app: FastifyInstance, ctx: RouteContext) => void)[] = [
+  registerMarketDataRoutes,
+  registerWatchlistRoutes,
+  registerBackfillRoutes,
+  registerKitePostbackRoutes,
+  registerTradingReadRoutes,
+  registerTradingControlRoutes,
+  registerBacktestRoutes,
+  registerWalkForwardRoutes,
+  registerSlippageRoutes,
+];
+
+/** One registered route: its method, URL pattern, options (schema, config). */
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly options: RouteOptions;
+}
+
+/** A built, ready app over its own store. */
+export interface FullTestApp {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly driver: SqlDriver;
+  readonly clock: Clock;
+  /** Every route registered after the OpenAPI setup, HEAD routes excluded. */
+  readonly routes: readonly RegisteredRoute[];
+  /** Headers that authenticate a request as the installation owner. */
+  readonly ownerHeaders: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+/** Builds the app like startKitePilot does, with the OpenAPI setup, on a fresh migrated in-memory PGlite store. */
+export async function buildFullTestApp(now = Date.UTC(2026, 10, 23, 5, 30)): Promise<FullTestApp> {
+  const driver = new PgliteDriver(await PGlite.create());
+  await migrate(driver);
+  const store = createStore(driver);
+  const { config } = loadConfig({ env: {}, cwd: tmpdir() });
+  await store.accounts.create({
+    id: parseAccountId(config.trading.account),
+    name: 'default',
+    createdAt: now,
+  });
+  const logger = createLogger({ level: 'silent' });
+  const metrics = createMetricsRegistry();
+  const clock = new TestClock(now);
+  const ctx: RouteContext = {
+    store,
+    config,
+    clock,
+    calendar: new NseCalendar(),
+    logger,
+    metrics,
+    trading: { current: null },
+  };
+  const routes: RegisteredRoute[] = [];
+  const collect = (app: FastifyInstance) => {
+    // Before every route module: the document and this list see them all.
+    registerOpenApi(app);
+    app.addHook('onRoute', (options) => {
+      for (const method of [options.method].flat()) {
+        if (method !== 'HEAD') routes.push({ method, url: options.url, options });
+      }
+    });
+  };
+  const app = buildApp({
+    logger,
+    metrics,
+    statusSource: { status: () => Promise.reject(new Error('status is not part of these tests')) },
+    routes: [collect, ...ROUTE_MODULES.map((register) => (a: FastifyInstance) => register(a, ctx))],
+  });
+  await app.ready();
+  return {
+    app,
+    store,
+    driver,
+    clock,
+    routes,
+    // No auth guard yet: requests need no credentials. Once it lands, an owner's Bearer token goes here.
+    ownerHeaders: {},
+    close: async () => {
+      await app.close();
+      await driver.close();
+    },
+  };
+}

@@ -26,6 +26,21 @@ export interface SealedCredential {
 /** Thrown when a master key or a ciphertext cannot be used; the message says which and never holds secret bytes. */
 export class CredentialError extends Error {}
 
+/**
+ * Seals and opens credentials: encrypts with one key (`keyId`) and decrypts what its keys encrypted. A
+ * CredentialCipher holds one key; a MasterKeyRing also opens what the other keys on disk sealed (key rotation).
+ */
+export interface CredentialSealer {
+  /** The id of the key `encrypt` uses. */
+  readonly keyId: string;
+  /** Returns `plaintext` encrypted for `context`. */
+  encrypt(plaintext: string | Uint8Array, context: CredentialContext): SealedCredential;
+  /** Returns the plaintext of `sealed`; throws CredentialError when it cannot be opened. */
+  decrypt(sealed: SealedCredential, context: CredentialContext): Buffer;
+  /** Returns the decrypted text of `sealed` (UTF-8). */
+  decryptText(sealed: SealedCredential, context: CredentialContext): string;
+}
+
 /** Returns the id of a master key: the first 16 hex digits of SHA-256 over a label and the key (not reversible). */
 export function masterKeyId(key: Uint8Array): string {
   return createHash('sha256').update('kitepilot-master-key-id/v1').update(key).digest('hex').slice(0, 16);
@@ -39,7 +54,7 @@ function aad(context: CredentialContext): Buffer {
 }
 
 /** Encrypts and decrypts credentials with one master key. */
-export class CredentialCipher {
+export class CredentialCipher implements CredentialSealer {
   /** The id stored beside each ciphertext, to tell a wrong key from a tampered ciphertext. */
   readonly keyId: string;
   readonly #key: Buffer;

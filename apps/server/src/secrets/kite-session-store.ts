@@ -1,7 +1,7 @@
 // The Kite session of an account, stored only encrypted in `broker_connections` (DESIGN.md §5). The associated data
 // binds each ciphertext to its account and to the purpose `kite-session`.
 import type { SqlExecutor } from '@kitepilot/store';
-import { CredentialError, type CredentialCipher, type CredentialContext } from './credential-cipher.ts';
+import { CredentialError, type CredentialContext, type CredentialSealer } from './credential-cipher.ts';
 
 /** The purpose string of a stored Kite session. */
 export const KITE_SESSION_PURPOSE = 'kite-session';
@@ -17,6 +17,20 @@ export interface StoredKiteSession {
   readonly loginTimeMs: number;
   /** Expiry (the next 06:00 IST after login) in epoch ms. */
   readonly expiresAtMs: number;
+}
+
+/** One stored Kite connection of an account: its session, or why it does not open. */
+export interface KiteConnection {
+  /** The Kite user id (stored in clear beside the ciphertext). */
+  readonly userId: string;
+  /** The id of the master key that sealed it. */
+  readonly keyId: string;
+  /** The expiry stored in clear, epoch ms (null on rows written without one). */
+  readonly expiresAtMs: number | null;
+  /** The decrypted session, or null when it does not open. */
+  readonly session: StoredKiteSession | null;
+  /** Why the session does not open (no secret in it), or null. */
+  readonly problem: string | null;
 }
 
 interface Row {
@@ -43,10 +57,10 @@ function isSession(v: unknown): v is StoredKiteSession {
 /** Saves and loads the encrypted Kite session of each account. */
 export class KiteSessionStore {
   readonly #sql: SqlExecutor;
-  readonly #cipher: CredentialCipher;
+  readonly #cipher: CredentialSealer;
 
-  /** Creates a store over `sql` (a migrated schema) encrypting with `cipher`. */
-  constructor(sql: SqlExecutor, cipher: CredentialCipher) {
+  /** Creates a store over `sql` (a migrated schema) encrypting with `cipher` (one key, or a key ring). */
+  constructor(sql: SqlExecutor, cipher: CredentialSealer) {
     this.#sql = sql;
     this.#cipher = cipher;
   }
@@ -85,7 +99,36 @@ export class KiteSessionStore {
       [accountId],
     );
     const row = result.rows[0];
-    if (row === undefined) return null;
+    return row === undefined ? null : this.#open(accountId, row);
+  }
+
+  /**
+   * Returns every Kite connection of `accountId`, most recently saved first, each with its session or, when it does
+   * not open (another master key, tampered, malformed), the reason instead; never throws for one bad row.
+   */
+  async list(accountId: string): Promise<KiteConnection[]> {
+    const result = await this.#sql.query<Row & { session_expires_at: number | null }>(
+      `SELECT broker_user_id, credentials_ciphertext, credentials_nonce, credentials_key_id, session_expires_at
+         FROM broker_connections WHERE account_id = $1 AND broker = 'zerodha'
+        ORDER BY updated_at DESC, id DESC`,
+      [accountId],
+    );
+    return result.rows.map((row) => {
+      const base = {
+        userId: row.broker_user_id,
+        keyId: row.credentials_key_id,
+        expiresAtMs: row.session_expires_at,
+      };
+      try {
+        return { ...base, session: this.#open(accountId, row), problem: null };
+      } catch (error) {
+        if (!(error instanceof CredentialError)) throw error;
+        return { ...base, session: null, problem: error.message };
+      }
+    });
+  }
+
+  #open(accountId: string, row: Row): StoredKiteSession {
     const text = this.#cipher.decryptText(
       { ciphertext: row.credentials_ciphertext, nonce: row.credentials_nonce, keyId: row.credentials_key_id },
       context(accountId),

@@ -77,10 +77,29 @@ export function loadMasterKey(options: MasterKeyOptions): MasterKey {
       mode = statSync(path).mode;
     }
   }
+  return { key: checkedKeyFile(path, mode), source: path, created: false };
+}
+
+function checkedKeyFile(path: string, mode: number): Buffer {
   if ((mode & 0o077) !== 0) {
     throw new CredentialError(
       `the master key file ${path} has mode ${(mode & 0o777).toString(8)}; group and others must have no access (chmod 600 ${path})`,
     );
   }
-  return { key: decodeKey(readFileSync(path, 'utf8'), path), source: path, created: false };
+  return decodeKey(readFileSync(path, 'utf8'), path);
+}
+
+/**
+ * Returns the key in the file at `path`, or null when there is no such file; throws CredentialError when group or
+ * others may read it or when it does not hold base64 of 32 bytes. Never creates a file.
+ */
+export function readMasterKeyFile(path: string): Buffer | null {
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new CredentialError(`cannot read the master key file ${path}`, { cause: error });
+  }
+  return checkedKeyFile(path, mode);
 }

@@ -4,9 +4,9 @@ import { KiteRestClient } from '@kitepilot/kite';
 import { SIM_USER_ID } from '@kitepilot/kite-sim';
 import type { SqlExecutor } from '@kitepilot/store';
 import type { Config } from '../config/config-schema.ts';
-import { CredentialCipher } from './credential-cipher.ts';
 import { KiteSessionStore, type StoredKiteSession } from './kite-session-store.ts';
-import { loadMasterKey, MASTER_KEY_ENV, masterKeyPath } from './master-key.ts';
+import { loadMasterKeyRing } from './master-key-ring.ts';
+import { MASTER_KEY_ENV, masterKeyPath } from './master-key.ts';
 
 /** There is no usable Kite session: none stored, no master key to read one, or it has expired. */
 export class KiteSessionUnavailableError extends Error {
@@ -55,8 +55,9 @@ export async function loadStoredKiteSession(options: StoredKiteSessionOptions): 
         'run `kitepilot kite login` first',
     );
   }
-  const cipher = new CredentialCipher(loadMasterKey(keyOptions).key);
-  const session = await new KiteSessionStore(options.sql, cipher).load(accountId);
+  // The ring also opens a session sealed by the other key of an unfinished key rotation.
+  const { ring } = loadMasterKeyRing(keyOptions);
+  const session = await new KiteSessionStore(options.sql, ring).load(accountId);
   if (session === null) {
     throw new KiteSessionUnavailableError(
       `no Kite session is stored for ${accountId}: run \`kitepilot kite login\` first`,

@@ -44,38 +44,45 @@ export function registerJobRunMetrics(registry: Registry, sql: SqlExecutor, logg
       reported.set(key, 0);
     }
   };
-  // Registered first: prom-client collects in registration order, so this one query serves the three metrics.
-  new Counter({
+  // The registry reads its metrics concurrently: each collect awaits the same query, so one scrape runs it once.
+  let loading: Promise<void> | null = null;
+  const load = (): Promise<void> => {
+    loading ??= (async () => {
+      try {
+        const rows = (await sql.query<JobRow>(QUERY)).rows;
+        for (const row of rows) {
+          catchUp(runs, 'runs', row.job, Number(row.runs));
+          catchUp(failures, 'failures', row.job, Number(row.failures));
+          if (row.last_finished !== null) lastFinished.set({ job: row.job }, Number(row.last_finished));
+        }
+      } catch (error) {
+        // The store may be closing or briefly unreachable: keep the last values and say why.
+        log.warn({ err: error }, 'reading job_runs for /metrics failed');
+      } finally {
+        loading = null;
+      }
+    })();
+    return loading;
+  };
+  const runs = new Counter({
     name: 'kitepilot_job_runs_total',
     help: 'Job runs recorded, by job (from job_runs)',
     labelNames: ['job'],
     registers,
-    async collect() {
-      let rows: JobRow[];
-      try {
-        rows = (await sql.query<JobRow>(QUERY)).rows;
-      } catch (error) {
-        // The store may be closing or briefly unreachable: keep the last values and say why.
-        log.warn({ err: error }, 'reading job_runs for /metrics failed');
-        return;
-      }
-      for (const row of rows) {
-        catchUp(this, 'runs', row.job, Number(row.runs));
-        catchUp(failures, 'failures', row.job, Number(row.failures));
-        if (row.last_finished !== null) lastFinished.set({ job: row.job }, Number(row.last_finished));
-      }
-    },
+    collect: load,
   });
   const failures = new Counter({
     name: 'kitepilot_job_failures_total',
     help: 'Job runs with at least one phase finished as an error, by job (from job_runs)',
     labelNames: ['job'],
     registers,
+    collect: load,
   });
   const lastFinished = new Gauge({
     name: 'kitepilot_job_last_finished_timestamp_seconds',
     help: 'When the last phase of a job finished (Unix seconds, from job_runs)',
     labelNames: ['job'],
     registers,
+    collect: load,
   });
 }

@@ -30,12 +30,15 @@ afterEach(async () => {
 /** A broker that refuses every placement (Kite answering the place-order call with an error). */
 class RefusingBroker implements ExecutionClient {
   #handler: ExecutionHandler | null = null;
-  constructor(private readonly clock: TestClock) {}
+  readonly #clock: TestClock;
+  constructor(clock: TestClock) {
+    this.#clock = clock;
+  }
   setHandler(handler: ExecutionHandler): void {
     this.#handler = handler;
   }
   submit(order: Parameters<ExecutionClient['submit']>[0]): void {
-    const now = this.clock.now();
+    const now = this.#clock.now();
     this.#handler?.({
       type: 'OrderUpdateReceived',
       accountId: order.accountId,

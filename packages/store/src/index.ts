@@ -55,3 +55,8 @@ export * from './repositories/risk-profile-repository.ts';
 export * from './repositories/strategy-definition-repository.ts';
 export * from './repositories/instrument-search-repository.ts';
 export * from './repositories/job-run-list-repository.ts';
+export { withAccountScope, ACCOUNT_SCOPE_ROLE, ACCOUNT_SCOPE_SETTING } from './rls/account-scope.ts';
+export { AccountScopeError } from './rls/account-scope-error.ts';
+export { withScopedDriver, withScopedStore } from './rls/scoped-store.ts';
+export { ScopedTransactionDriver } from './rls/scoped-transaction-driver.ts';
+export { ScopedAuditRepository } from './rls/scoped-audit-repository.ts';

@@ -62,7 +62,7 @@ const documentOptions: FastifyDynamicSwaggerOptions = {
 const docsOptions: FastifySwaggerUiOptions = {
   routePrefix: DOCS_PATH,
   staticCSP: DOCS_CSP,
-  validatorUrl: null,
+  validatorUrl: false,
   theme: { title: 'KitePilot API' },
   uiConfig: { deepLinking: true, persistAuthorization: false },
 };

@@ -54,6 +54,16 @@ export interface FullTestApp {
   close(): Promise<void>;
 }
 
+/** Builds an app through buildApp for a test, with `routes` registered after the built-in ones. */
+export function buildTestApp(routes: readonly ((app: FastifyInstance) => void)[]): FastifyInstance {
+  return buildApp({
+    logger: createLogger({ level: 'silent' }),
+    metrics: createMetricsRegistry(),
+    statusSource: { status: () => Promise.reject(new Error('status is not part of these tests')) },
+    routes,
+  });
+}
+
 /** Builds the app like startKitePilot does, with the OpenAPI setup, on a fresh migrated in-memory PGlite store. */
 export async function buildFullTestApp(now = Date.UTC(2026, 10, 23, 5, 30)): Promise<FullTestApp> {
   const driver = new PgliteDriver(await PGlite.create());
@@ -87,12 +97,10 @@ export async function buildFullTestApp(now = Date.UTC(2026, 10, 23, 5, 30)): Pro
       }
     });
   };
-  const app = buildApp({
-    logger,
-    metrics,
-    statusSource: { status: () => Promise.reject(new Error('status is not part of these tests')) },
-    routes: [collect, ...ROUTE_MODULES.map((register) => (a: FastifyInstance) => register(a, ctx))],
-  });
+  const app = buildTestApp([
+    collect,
+    ...ROUTE_MODULES.map((register) => (a: FastifyInstance) => register(a, ctx)),
+  ]);
   await app.ready();
   return {
     app,

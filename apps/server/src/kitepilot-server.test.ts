@@ -8,6 +8,7 @@ import { TestClock } from '@kitepilot/core';
 import { loadConfig } from './config/load-config.ts';
 import { startKitePilot, type RunningKitePilot } from './kitepilot-server.ts';
 import { createLogger } from './logger.ts';
+import { bearer, createTestOwner } from './auth/testing.ts';
 
 /** Collects log lines so that a test can check what the process wrote. */
 function memoryLogger() {
@@ -48,6 +49,16 @@ async function start(env: Record<string, string>, clock?: TestClock, existingDir
   return { server, lines, loaded, dataDir };
 }
 
+/** Returns `/status` as an owner with an API token sees it (anonymous callers get 401). */
+async function statusOf(server: RunningKitePilot): Promise<Status> {
+  const anonymous = await fetch(`${server.url}/status`);
+  expect(anonymous.status).toBe(401);
+  const { token } = await createTestOwner(server.store);
+  const response = await fetch(`${server.url}/status`, { headers: bearer(token) });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Status;
+}
+
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
   return new Promise((resolve, reject) => {
@@ -74,7 +85,7 @@ describe('startKitePilot', () => {
     const clock = new TestClock(Date.UTC(2026, 10, 23, 4, 30, 0));
     const { server, loaded, dataDir } = await start({}, clock);
     clock.advanceTo(Date.UTC(2026, 10, 23, 4, 31, 5));
-    const status = (await (await fetch(`${server.url}/status`)).json()) as Status;
+    const status = await statusOf(server);
     expect(status.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(status.uptimeSeconds).toBe(65);
     expect(status.configHash).toBe(loaded.hash);
@@ -92,7 +103,7 @@ describe('startKitePilot', () => {
   it('names the holiday on /status on an NSE holiday', async () => {
     const clock = new TestClock(Date.UTC(2026, 10, 24, 4, 30, 0));
     const { server } = await start({}, clock);
-    const status = (await (await fetch(`${server.url}/status`)).json()) as Status;
+    const status = await statusOf(server);
     expect(status.market).toMatchObject({
       tradingDay: false,
       holiday: 'Prakash Gurpurb Sri Guru Nanak Dev',

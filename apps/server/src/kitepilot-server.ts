@@ -17,6 +17,7 @@ import { OffsetClock, SystemClock } from '@kitepilot/runtime';
 import { createStore, migrate, schemaVersion, type Store } from '@kitepilot/store';
 import { calendarFromConfig } from './calendar-from-config.ts';
 import type { LoadedConfig } from './config/load-config.ts';
+import { createServerAuth } from './auth/server-auth.ts';
 import { buildApp } from './http/build-app.ts';
 import { createMetricsRegistry } from './http/metrics.ts';
 import type { RouteContext } from './http/route-context.ts';
@@ -131,6 +132,7 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
     registerTradingMetrics(metrics, trading);
     const routeContext: RouteContext = { store, config, clock, calendar, logger, metrics, trading };
     app = buildApp({
+      auth: createServerAuth({ store, clock, config, env }),
       routes: [
         registerMarketDataRoutes,
         registerWatchlistRoutes,

@@ -11,6 +11,7 @@ import { loadConfig } from '../../config/load-config.ts';
 import { createLogger } from '../../logger.ts';
 import { CredentialCipher } from '../../secrets/credential-cipher.ts';
 import { KiteSessionStore } from '../../secrets/kite-session-store.ts';
+import { createTestOwner, sendTokenWith, testAuthDeps } from '../../auth/testing.ts';
 import { buildApp } from '../build-app.ts';
 import { createMetricsRegistry } from '../metrics.ts';
 import { registerBackfillRoutes } from './backfill.ts';
@@ -59,13 +60,16 @@ describe('registerBackfillRoutes', () => {
     const env = { KITEPILOT_MASTER_KEY: masterKey.toString('base64'), KITEPILOT_KITE_REST_URL: sim.restUrl };
     const logger = createLogger({ level: 'silent' });
     const metrics = createMetricsRegistry();
+    const owner = await createTestOwner(store);
     app = buildApp({
+      auth: testAuthDeps(store),
       logger,
       metrics,
       statusSource: { status: () => Promise.reject(new Error('status is not part of this test')) },
     });
     // The route reads the master key through the process environment, as the server does.
     vi.stubEnv('KITEPILOT_MASTER_KEY', env.KITEPILOT_MASTER_KEY);
+    sendTokenWith(app, owner.token);
     registerBackfillRoutes(app, {
       store,
       config: loadConfig({ env }).config,

@@ -50,7 +50,10 @@ export function registerBackfillRoutes(app: FastifyInstance, ctx: RouteContext):
 
   app.post<{ Body: BackfillRequestBody }>(
     '/api/backfill',
-    { schema: { body: BackfillRequestSchema, response: { 202: BackfillStartedSchema } } },
+    {
+      config: { access: 'operator' },
+      schema: { body: BackfillRequestSchema, response: { 202: BackfillStartedSchema } },
+    },
     async (request, reply) => {
       let prepared;
       try {
@@ -99,7 +102,7 @@ export function registerBackfillRoutes(app: FastifyInstance, ctx: RouteContext):
 
   app.get<{ Params: { id: string } }>(
     '/api/jobs/:id',
-    { schema: { params: JobIdParams, response: { 200: JobRunSchema } } },
+    { config: { access: 'readonly' }, schema: { params: JobIdParams, response: { 200: JobRunSchema } } },
     async (request, reply) => {
       const phases = await ctx.store.jobRuns.listByRun(request.params.id as JobRunId);
       const first = phases[0];

@@ -28,6 +28,7 @@ import { createLogger } from '../../logger.ts';
 import { runBacktestSpec } from '../../research/backtest-service.ts';
 import type { BacktestSpec } from '../../research/backtest-spec.ts';
 import { builtinStrategies } from '../../trading/builtin-strategies.ts';
+import { createTestOwner, sendTokenWith, testAuthDeps } from '../../auth/testing.ts';
 import { buildApp } from '../build-app.ts';
 import { createMetricsRegistry } from '../metrics.ts';
 import { apiMessage, backtestSpecOf, unknownRequestFields } from '../../research/backtest-request.ts';
@@ -165,11 +166,14 @@ describe('registerBacktestRoutes', () => {
 
     const logger = createLogger({ level: 'silent' });
     const metrics = createMetricsRegistry();
+    const owner = await createTestOwner(store);
     app = buildApp({
+      auth: testAuthDeps(store),
       logger,
       metrics,
       statusSource: { status: () => Promise.reject(new Error('status is not part of this test')) },
     });
+    sendTokenWith(app, owner.token);
     registerBacktestRoutes(app, {
       store,
       config: loadConfig({ env: {} }).config,

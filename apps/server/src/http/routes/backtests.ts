@@ -311,6 +311,7 @@ export function registerBacktestRoutes(app: FastifyInstance, ctx: RouteContext):
   app.get<{ Querystring: BacktestListQuery }>(
     '/api/backtests',
     {
+      config: { access: 'readonly' },
       schema: {
         querystring: BacktestListQuerySchema,
         response: { 200: BacktestListResponseSchema, ...JSON_ERRORS },
@@ -349,7 +350,10 @@ export function registerBacktestRoutes(app: FastifyInstance, ctx: RouteContext):
 
   app.get<{ Params: BacktestRunParams }>(
     '/api/backtests/:runId',
-    { schema: { params: BacktestRunParamsSchema, response: { 200: BacktestResultSchema, ...JSON_ERRORS } } },
+    {
+      config: { access: 'readonly' },
+      schema: { params: BacktestRunParamsSchema, response: { 200: BacktestResultSchema, ...JSON_ERRORS } },
+    },
     async (request, reply) => {
       try {
         return await resultOf(parseRunId(request.params.runId));
@@ -361,7 +365,10 @@ export function registerBacktestRoutes(app: FastifyInstance, ctx: RouteContext):
 
   app.get<{ Params: BacktestRunParams }>(
     '/api/backtests/:runId/report',
-    { schema: { params: BacktestRunParamsSchema, response: { 200: HTML_PAGE, ...JSON_ERRORS } } },
+    {
+      config: { access: 'readonly' },
+      schema: { params: BacktestRunParamsSchema, response: { 200: HTML_PAGE, ...JSON_ERRORS } },
+    },
     async (request, reply) => {
       try {
         const result = await resultOf(parseRunId(request.params.runId));
@@ -375,6 +382,7 @@ export function registerBacktestRoutes(app: FastifyInstance, ctx: RouteContext):
   app.get<{ Querystring: BacktestCompareQuery }>(
     '/api/backtests/compare',
     {
+      config: { access: 'readonly' },
       schema: {
         querystring: BacktestCompareQuerySchema,
         response: { 200: BacktestComparisonSchema, ...JSON_ERRORS },
@@ -415,6 +423,7 @@ export function registerBacktestRoutes(app: FastifyInstance, ctx: RouteContext):
   app.post<{ Body: BacktestRequestBody }>(
     '/api/backtests',
     {
+      config: { access: 'operator' },
       schema: {
         body: BacktestRequestSchema,
         response: { 202: BacktestStartedSchema, 400: { $ref: 'ErrorBody#' }, 503: { $ref: 'ErrorBody#' } },
@@ -478,7 +487,10 @@ export function registerBacktestRoutes(app: FastifyInstance, ctx: RouteContext):
 
   app.delete<{ Params: BacktestRunParams }>(
     '/api/backtests/:runId',
-    { schema: { params: BacktestRunParamsSchema, response: { 200: BacktestDeletedSchema, ...JSON_ERRORS } } },
+    {
+      config: { access: 'operator' },
+      schema: { params: BacktestRunParamsSchema, response: { 200: BacktestDeletedSchema, ...JSON_ERRORS } },
+    },
     async (request, reply) => {
       const runId = parseRunId(request.params.runId);
       const queued = queue.findIndex((j) => j.runId === runId);

@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.ts';
 import { createLogger } from '../../logger.ts';
+import { createTestOwner, sendTokenWith, testAuthDeps } from '../../auth/testing.ts';
 import { buildApp } from '../build-app.ts';
 import { createMetricsRegistry } from '../metrics.ts';
 import { registerMarketDataRoutes } from './market-data.ts';
@@ -43,12 +44,15 @@ async function appWithStore(): Promise<{ app: FastifyInstance; store: Store }> {
   const store = createStore(driver);
   const logger = createLogger({ level: 'silent' });
   const metrics = createMetricsRegistry();
+  const owner = await createTestOwner(store);
   const app = buildApp({
+    auth: testAuthDeps(store),
     logger,
     metrics,
     statusSource: { status: () => Promise.reject(new Error('status is not part of this test')) },
   });
   const { config } = loadConfig({ env: {} });
+  sendTokenWith(app, owner.token);
   registerMarketDataRoutes(app, {
     store,
     config,

@@ -41,7 +41,10 @@ const readErrors = { 400: { $ref: 'ErrorBody#' }, 422: { $ref: 'ErrorBody#' } } 
 export function registerMarketDataRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get<{ Querystring: TicksQuery }>(
     '/api/ticks',
-    { schema: { querystring: TicksQuerySchema, response: { 200: TicksResponseSchema, ...readErrors } } },
+    {
+      config: { access: 'readonly' },
+      schema: { querystring: TicksQuerySchema, response: { 200: TicksResponseSchema, ...readErrors } },
+    },
     async (request, reply) => {
       const q = request.query;
       try {
@@ -57,7 +60,10 @@ export function registerMarketDataRoutes(app: FastifyInstance, ctx: RouteContext
 
   app.get<{ Querystring: CandlesQuery }>(
     '/api/candles',
-    { schema: { querystring: CandlesQuerySchema, response: { 200: CandlesResponseSchema, ...readErrors } } },
+    {
+      config: { access: 'readonly' },
+      schema: { querystring: CandlesQuerySchema, response: { 200: CandlesResponseSchema, ...readErrors } },
+    },
     async (request, reply) => {
       const q = request.query;
       try {

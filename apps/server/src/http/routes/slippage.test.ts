@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.ts';
 import { createLogger } from '../../logger.ts';
 import { seedSlippageFixture } from '../../research/slippage-calibration.testing.ts';
+import { createTestOwner, sendTokenWith, testAuthDeps } from '../../auth/testing.ts';
 import { buildApp } from '../build-app.ts';
 import { createMetricsRegistry } from '../metrics.ts';
 import { registerSlippageRoutes } from './slippage.ts';
@@ -22,11 +23,14 @@ describe('registerSlippageRoutes', () => {
     await seedSlippageFixture(store);
     const logger = createLogger({ level: 'silent' });
     const metrics = createMetricsRegistry();
+    const owner = await createTestOwner(store);
     app = buildApp({
+      auth: testAuthDeps(store),
       logger,
       metrics,
       statusSource: { status: () => Promise.reject(new Error('status is not part of this test')) },
     });
+    sendTokenWith(app, owner.token);
     registerSlippageRoutes(app, {
       store,
       config: loadConfig({ env: {} }).config,
@@ -95,7 +99,7 @@ describe('registerSlippageRoutes', () => {
     );
   });
 
-  it('answers 400 for a bad query and 404 for an unknown account', async () => {
+  it('answers 400 for a bad query and 403 for an account the caller may not use', async () => {
     const cases: [string, number, string][] = [
       ['account=acc_demo&from=2026-11-23', 400, 'to'],
       ['account=acc_demo&from=23-11-2026&to=2026-11-23', 400, 'from'],
@@ -104,7 +108,11 @@ describe('registerSlippageRoutes', () => {
       [`${day}&model=spread`, 400, 'model'],
       [`${day}&simulated=maybe`, 400, 'simulated'],
       ['account=demo&from=2026-11-23&to=2026-11-23', 400, 'account id "demo" does not start with "acc_"'],
-      ['account=acc_nobody&from=2026-11-23&to=2026-11-23', 404, 'account acc_nobody does not exist'],
+      [
+        'account=acc_nobody&from=2026-11-23&to=2026-11-23',
+        403,
+        'account acc_nobody is not one the caller may act on',
+      ],
     ];
     for (const [query, status, message] of cases) {
       const res = await get(query);

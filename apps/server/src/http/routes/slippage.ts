@@ -1,7 +1,7 @@
 // `GET /api/slippage/calibration?account=acc_…&from=YYYY-MM-DD&to=YYYY-MM-DD&model=fixed-bps|volatility-participation
 // &simulated=true|false`: fits a slippage model to the account's recorded MARKET and SL-M fills over the IST dates
 // (research/slippage-calibration.ts) and answers the fitted parameter, the sample counts, the errors and the
-// `--slippage` flag for `kitepilot backtest`. Defaults: the configured trading account, fixed-bps, the real namespace.
+// `--slippage` flag for `kitepilot backtest`. Defaults: the caller's default account, fixed-bps, the real namespace.
 // 400: a malformed query (dates, account, model); 404: an unknown account; 422: no usable sample in the range (the
 // message says why: no filled market order, none with a reference price, or no fill bar for volatility-participation).
 import { Type, type Static } from '@sinclair/typebox';
@@ -23,7 +23,7 @@ const IstDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'I
 export const SlippageCalibrationQuerySchema = Type.Object(
   {
     account: Type.Optional(
-      Type.String({ description: 'account id (default: the configured trading account)' }),
+      Type.String({ description: "account id (default: the caller's default account)" }),
     ),
     from: IstDate,
     to: IstDate,
@@ -106,6 +106,7 @@ export function registerSlippageRoutes(app: FastifyInstance, ctx: RouteContext):
   app.get<{ Querystring: SlippageCalibrationQuery }>(
     '/api/slippage/calibration',
     {
+      config: { access: 'readonly', account: 'query' },
       schema: {
         querystring: SlippageCalibrationQuerySchema,
         response: {
@@ -119,7 +120,10 @@ export function registerSlippageRoutes(app: FastifyInstance, ctx: RouteContext):
     async (request, reply) => {
       try {
         const q = request.query;
-        const accountId = accountOf(q.account ?? ctx.config.trading.account);
+        // The guard has resolved the account (the caller's default when the query named none) and checked it.
+        if (q.account === undefined)
+          throw new Error('the auth guard did not resolve the account of a calibration');
+        const accountId = accountOf(q.account);
         const model = slippageModelOf(q.model ?? 'fixed-bps');
         istDateRange(q.from, q.to);
         if ((await ctx.store.accounts.get(accountId)) === null) {

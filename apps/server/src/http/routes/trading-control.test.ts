@@ -7,6 +7,7 @@ import { loadConfig } from '../../config/load-config.ts';
 import { createLogger } from '../../logger.ts';
 import { startTradingEnvironment, type TradingEnvironment } from '../../trading/trading-environment.ts';
 import type { TradingSlot } from '../../trading/trading-slot.ts';
+import { createTestOwner, sendTokenWith, testAuthDeps } from '../../auth/testing.ts';
 import { buildApp } from '../build-app.ts';
 import { createMetricsRegistry } from '../metrics.ts';
 import { registerTradingControlRoutes } from './trading-control.ts';
@@ -30,11 +31,14 @@ describe('trading control routes', () => {
     env = null;
     const logger = createLogger({ level: 'silent' });
     const metrics = createMetricsRegistry();
+    const owner = await createTestOwner(store);
     app = buildApp({
+      auth: testAuthDeps(store),
       logger,
       metrics,
       statusSource: { status: () => Promise.reject(new Error('status is not part of this test')) },
     });
+    sendTokenWith(app, owner.token);
     registerTradingControlRoutes(app, {
       store,
       config: loadConfig({ env: {} }).config,

@@ -2,7 +2,7 @@
 // `POST /api/trading/acknowledge`: the owner's controls over trading. A command goes through the running kernel (in
 // order with market data and broker reports) and is persisted by the order manager; with no trading running, the
 // kill switch is stored and applies at the next start, and flatten/acknowledge answer 409 UNAVAILABLE.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   AcknowledgeBodySchema,
   FlattenBodySchema,
@@ -13,11 +13,22 @@ import {
   type KillSwitchBody,
   type TradingStatusBody,
 } from '@kitepilot/api-contract';
-import { formatIst, instrumentId, isExchange, parseAccountId, type InstrumentId } from '@kitepilot/core';
+import {
+  formatIst,
+  instrumentId,
+  isExchange,
+  parseAccountId,
+  type AccountId,
+  type InstrumentId,
+} from '@kitepilot/core';
 import { errorBody } from '../build-app.ts';
 import type { RouteContext } from '../route-context.ts';
 
-const errors = { 400: { $ref: 'ErrorBody#' }, 409: { $ref: 'ErrorBody#' } } as const;
+const errors = {
+  400: { $ref: 'ErrorBody#' },
+  403: { $ref: 'ErrorBody#' },
+  409: { $ref: 'ErrorBody#' },
+} as const;
 
 /** Returns the trading status: the running environment's, or the stored controls when none runs. */
 export async function tradingStatus(
@@ -78,15 +89,33 @@ function instrumentOfSymbol(symbol: string): InstrumentId {
   return instrumentId(symbol.slice(colon + 1), exchange);
 }
 
+/**
+ * Returns the 403 body when the caller may not act on the account trading runs for, else null. The kill switch is
+ * not checked: any operator may stop trading; flatten and acknowledge act on the account's positions and orders.
+ */
+function refuseOtherAccount(request: FastifyRequest, accountId: string) {
+  const caller = request.principal;
+  if (caller !== null && caller.accountIds.includes(accountId as AccountId)) return null;
+  return errorBody(
+    'FORBIDDEN',
+    `trading runs for account ${accountId}, which is not one the caller may act on`,
+  );
+}
+
 /** Registers the trading control routes. */
 export function registerTradingControlRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get('/api/trading/status', { schema: { response: { 200: TradingStatusSchema } } }, async () =>
-    tradingStatus(ctx),
+  app.get(
+    '/api/trading/status',
+    { config: { access: 'readonly' }, schema: { response: { 200: TradingStatusSchema } } },
+    async () => tradingStatus(ctx),
   );
 
   app.post<{ Body: KillSwitchBody }>(
     '/api/trading/kill-switch',
-    { schema: { body: KillSwitchBodySchema, response: { 200: TradingStatusSchema, ...errors } } },
+    {
+      config: { access: 'operator' },
+      schema: { body: KillSwitchBodySchema, response: { 200: TradingStatusSchema, ...errors } },
+    },
     async (request) => {
       const { on, reason } = request.body;
       const running = ctx.trading.current;
@@ -110,7 +139,10 @@ export function registerTradingControlRoutes(app: FastifyInstance, ctx: RouteCon
 
   app.post<{ Body: FlattenBody }>(
     '/api/trading/flatten',
-    { schema: { body: FlattenBodySchema, response: { 200: TradingStatusSchema, ...errors } } },
+    {
+      config: { access: 'operator' },
+      schema: { body: FlattenBodySchema, response: { 200: TradingStatusSchema, ...errors } },
+    },
     async (request, reply) => {
       const running = ctx.trading.current;
       if (running === null) {
@@ -120,6 +152,8 @@ export function registerTradingControlRoutes(app: FastifyInstance, ctx: RouteCon
             errorBody('UNAVAILABLE', 'no trading runs in this process: there is nothing to flatten here'),
           );
       }
+      const denied = refuseOtherAccount(request, running.env.accountId);
+      if (denied !== null) return reply.status(403).send(denied);
       const { symbol, reason } = request.body;
       let instrument: InstrumentId | null = null;
       try {
@@ -141,7 +175,10 @@ export function registerTradingControlRoutes(app: FastifyInstance, ctx: RouteCon
 
   app.post<{ Body: AcknowledgeBody }>(
     '/api/trading/acknowledge',
-    { schema: { body: AcknowledgeBodySchema, response: { 200: TradingStatusSchema, ...errors } } },
+    {
+      config: { access: 'operator' },
+      schema: { body: AcknowledgeBodySchema, response: { 200: TradingStatusSchema, ...errors } },
+    },
     async (request, reply) => {
       const running = ctx.trading.current;
       if (running === null || running.env.mode !== 'live') {
@@ -151,6 +188,8 @@ export function registerTradingControlRoutes(app: FastifyInstance, ctx: RouteCon
             errorBody('UNAVAILABLE', 'no live trading runs in this process: nothing awaits acknowledgement'),
           );
       }
+      const denied = refuseOtherAccount(request, running.env.accountId);
+      if (denied !== null) return reply.status(403).send(denied);
       ctx.logger.warn({ reason: request.body.reason }, 'live trading acknowledged by the owner');
       await running.env.command({ type: 'AcknowledgeLive', accountId: running.env.accountId, actor: 'api' });
       return tradingStatus(ctx, 'engine');

@@ -24,6 +24,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.ts';
 import { createLogger } from '../../logger.ts';
+import { createTestOwner, sendTokenWith, testAuthDeps } from '../../auth/testing.ts';
 import { buildApp } from '../build-app.ts';
 import { createMetricsRegistry } from '../metrics.ts';
 import { registerTradingReadRoutes } from './trading-reads.ts';
@@ -123,11 +124,14 @@ describe('registerTradingReadRoutes', () => {
     });
     const logger = createLogger({ level: 'silent' });
     const metrics = createMetricsRegistry();
+    const owner = await createTestOwner(store);
     app = buildApp({
+      auth: testAuthDeps(store),
       logger,
       metrics,
       statusSource: { status: () => Promise.reject(new Error('status is not part of this test')) },
     });
+    sendTokenWith(app, owner.token);
     registerTradingReadRoutes(app, {
       store,
       config: loadConfig({ env: {} }).config,
@@ -144,7 +148,7 @@ describe('registerTradingReadRoutes', () => {
     await store.close();
   });
 
-  it("lists today's orders of the configured account by default, with paise, rupees and IST times", async () => {
+  it("lists today's orders of the caller's default account (the first by id for an owner), with paise, rupees and IST times", async () => {
     const response = await app.inject({ method: 'GET', url: '/api/orders' });
     expect(response.statusCode).toBe(200);
     const rows = response.json<Record<string, unknown>[]>();
@@ -233,7 +237,7 @@ describe('registerTradingReadRoutes', () => {
     ]);
   });
 
-  it('answers a bad date or account with the error body naming the value, an unknown account with 404', async () => {
+  it('answers a bad date or account with the error body naming the value, an unknown account with 403', async () => {
     const cases = [
       [
         '/api/orders?date=23-11-2026',
@@ -248,7 +252,12 @@ describe('registerTradingReadRoutes', () => {
         'VALIDATION_FAILED',
         'account id "user_1" does not start with "acc_"',
       ],
-      ['/api/orders?account=acc_nobody', 404, 'NOT_FOUND', 'account acc_nobody does not exist'],
+      [
+        '/api/orders?account=acc_nobody',
+        403,
+        'FORBIDDEN',
+        'account acc_nobody is not one the caller may act on',
+      ],
       [
         '/api/fills?date=2026-11-23T09:15:00.000Z',
         400,

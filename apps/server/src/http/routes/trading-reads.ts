@@ -1,6 +1,6 @@
 // `GET /api/orders`, `GET /api/fills` (one IST day, `?date=YYYY-MM-DD&account=acc_…`) and `GET /api/positions`
 // (`?account=acc_…`): the stored trading records of one account. Money in integer paise and as rupee strings; times
-// in IST. Defaults: today in IST and the configured trading account.
+// in IST. Defaults: today in IST and the caller's default account (the auth guard checks and fills `account`).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   FillsResponseSchema,
@@ -153,7 +153,9 @@ const readErrors = { 400: { $ref: 'ErrorBody#' }, 404: { $ref: 'ErrorBody#' } } 
 /** Registers `GET /api/orders`, `GET /api/fills` and `GET /api/positions`. */
 export function registerTradingReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const account = async (value: string | undefined): Promise<AccountId> => {
-    const id = accountOf(value ?? ctx.config.trading.account);
+    // The guard has resolved the account (the caller's default when the query named none) and checked it.
+    if (value === undefined) throw new Error('the auth guard did not resolve the account of a trading read');
+    const id = accountOf(value);
     if ((await ctx.store.accounts.get(id)) === null) {
       throw new UnknownAccountError(`account ${id} does not exist`);
     }
@@ -164,6 +166,7 @@ export function registerTradingReadRoutes(app: FastifyInstance, ctx: RouteContex
   app.get<{ Querystring: TradingDayQuery }>(
     '/api/orders',
     {
+      config: { access: 'readonly', account: 'query' },
       schema: { querystring: TradingDayQuerySchema, response: { 200: OrdersResponseSchema, ...readErrors } },
     },
     async (request, reply) => {
@@ -179,7 +182,10 @@ export function registerTradingReadRoutes(app: FastifyInstance, ctx: RouteContex
 
   app.get<{ Querystring: TradingDayQuery }>(
     '/api/fills',
-    { schema: { querystring: TradingDayQuerySchema, response: { 200: FillsResponseSchema, ...readErrors } } },
+    {
+      config: { access: 'readonly', account: 'query' },
+      schema: { querystring: TradingDayQuerySchema, response: { 200: FillsResponseSchema, ...readErrors } },
+    },
     async (request, reply) => {
       try {
         const { fromMs, toMs } = day(request.query.date);
@@ -194,6 +200,7 @@ export function registerTradingReadRoutes(app: FastifyInstance, ctx: RouteContex
   app.get<{ Querystring: PositionsQuery }>(
     '/api/positions',
     {
+      config: { access: 'readonly', account: 'query' },
       schema: {
         querystring: PositionsQuerySchema,
         response: { 200: PositionsResponseSchema, ...readErrors },

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WalkForwardRowBody, WalkForwardStarted, WalkForwardStudyBody } from '@kitepilot/api-contract';
 import { loadConfig } from '../../config/load-config.ts';
 import { createLogger } from '../../logger.ts';
+import { createTestOwner, sendTokenWith, testAuthDeps } from '../../auth/testing.ts';
 import { buildApp } from '../build-app.ts';
 import { createMetricsRegistry } from '../metrics.ts';
 import {
@@ -25,13 +26,16 @@ let dir: string;
 let csv: string;
 let store: Store;
 let ctx: RouteContext;
+let ownerToken: string;
 
 function anApp(): FastifyInstance {
   const app = buildApp({
+    auth: testAuthDeps(store),
     logger: ctx.logger,
     metrics: ctx.metrics,
     statusSource: { status: () => Promise.reject(new Error('status is not part of this test')) },
   });
+  sendTokenWith(app, ownerToken);
   registerWalkForwardRoutes(app, ctx);
   return app;
 }
@@ -60,6 +64,7 @@ beforeAll(async () => {
   const driver = new PgliteDriver(await PGlite.create());
   await migrate(driver);
   store = createStore(driver);
+  ownerToken = (await createTestOwner(store)).token;
   ctx = {
     store,
     config: loadConfig({ env: {} }).config,

@@ -107,6 +107,7 @@ export function registerWalkForwardRoutes(app: FastifyInstance, ctx: RouteContex
   app.get<{ Querystring: WalkForwardListQuery }>(
     '/api/walk-forward',
     {
+      config: { access: 'readonly' },
       schema: {
         querystring: WalkForwardListQuerySchema,
         response: { 200: WalkForwardListResponseSchema, ...errors },
@@ -120,7 +121,10 @@ export function registerWalkForwardRoutes(app: FastifyInstance, ctx: RouteContex
 
   app.get<{ Params: WalkForwardIdParams }>(
     '/api/walk-forward/:id',
-    { schema: { params: WalkForwardIdParamsSchema, response: { 200: WalkForwardStudySchema, ...errors } } },
+    {
+      config: { access: 'readonly' },
+      schema: { params: WalkForwardIdParamsSchema, response: { 200: WalkForwardStudySchema, ...errors } },
+    },
     async (request, reply) => {
       try {
         const study = await getStudy(services, request.params.id);
@@ -134,6 +138,7 @@ export function registerWalkForwardRoutes(app: FastifyInstance, ctx: RouteContex
   app.post<{ Body: WalkForwardRequestBody }>(
     '/api/walk-forward',
     {
+      config: { access: 'operator' },
       schema: { body: WalkForwardRequestSchema, response: { 202: WalkForwardStartedSchema, ...errors } },
       // The validator drops unknown fields silently; a misspelt field must be refused instead, before that.
       preValidation: async (request, reply) => {
@@ -170,7 +175,10 @@ export function registerWalkForwardRoutes(app: FastifyInstance, ctx: RouteContex
 
   app.post<{ Params: WalkForwardIdParams }>(
     '/api/walk-forward/:id/resume',
-    { schema: { params: WalkForwardIdParamsSchema, response: { 202: WalkForwardStartedSchema, ...errors } } },
+    {
+      config: { access: 'operator' },
+      schema: { params: WalkForwardIdParamsSchema, response: { 202: WalkForwardStartedSchema, ...errors } },
+    },
     async (request, reply) => {
       try {
         const study = await getStudy(services, request.params.id);

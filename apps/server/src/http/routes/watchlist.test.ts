@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/load-config.ts';
 import { createLogger } from '../../logger.ts';
+import { createTestOwner, sendTokenWith, testAuthDeps } from '../../auth/testing.ts';
 import { buildApp } from '../build-app.ts';
 import { createMetricsRegistry } from '../metrics.ts';
 import { registerWatchlistRoutes } from './watchlist.ts';
@@ -23,11 +24,14 @@ describe('registerWatchlistRoutes', () => {
     await store.instruments.saveVersion('real', '2026-11-23', [infy, anInstrument()]);
     const logger = createLogger({ level: 'silent' });
     const metrics = createMetricsRegistry();
+    const owner = await createTestOwner(store);
     app = buildApp({
+      auth: testAuthDeps(store),
       logger,
       metrics,
       statusSource: { status: () => Promise.reject(new Error('status is not part of this test')) },
     });
+    sendTokenWith(app, owner.token);
     registerWatchlistRoutes(app, {
       store,
       config: loadConfig({ env: {} }).config,

@@ -51,13 +51,17 @@ export function registerWatchlistRoutes(app: FastifyInstance, ctx: RouteContext)
 
   app.get<{ Querystring: WatchlistQuery }>(
     '/api/watchlist',
-    { schema: { querystring: WatchlistQuerySchema, response: { 200: WatchlistResponseSchema } } },
+    {
+      config: { access: 'readonly' },
+      schema: { querystring: WatchlistQuerySchema, response: { 200: WatchlistResponseSchema } },
+    },
     async (request) => (await ctx.store.watchlist.list(request.query.namespace)).map(watchlistEntryBody),
   );
 
   app.put<{ Querystring: WatchlistQuery; Params: WatchlistParams; Body: WatchlistPutBody }>(
     '/api/watchlist/:symbol',
     {
+      config: { access: 'operator' },
       schema: {
         querystring: WatchlistQuerySchema,
         params: WatchlistParamsSchema,
@@ -82,7 +86,10 @@ export function registerWatchlistRoutes(app: FastifyInstance, ctx: RouteContext)
 
   app.delete<{ Querystring: WatchlistQuery; Params: WatchlistParams }>(
     '/api/watchlist/:symbol',
-    { schema: { querystring: WatchlistQuerySchema, params: WatchlistParamsSchema, response: errors } },
+    {
+      config: { access: 'operator' },
+      schema: { querystring: WatchlistQuerySchema, params: WatchlistParamsSchema, response: errors },
+    },
     async (request, reply) => {
       try {
         const { instrumentId, removed } = await removeWatchlistEntry(

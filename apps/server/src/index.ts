@@ -13,3 +13,4 @@ export * from './research/backtest-service.ts';
 export * from './research/walk-forward/index.ts';
 export { listBacktestRows } from './research/backtest-rows.ts';
 export * from './research/slippage-calibration.ts';
+export * from './audit/index.ts';

@@ -17,3 +17,4 @@ export * from './risk-profiles.ts';
 export * from './strategies.ts';
 export * from './config.ts';
 export * from './trading-lifecycle.ts';
+export * from './audit.ts';

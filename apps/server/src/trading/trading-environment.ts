@@ -47,7 +47,9 @@ import {
   type TradingStats,
 } from '@kitepilot/engine';
 import { FixedLatency, SimExecutionClient } from '@kitepilot/sim';
-import type { Store } from '@kitepilot/store';
+import { SqlAuditRepository, type Store } from '@kitepilot/store';
+import { AuditSink } from '../audit/audit-sink.ts';
+import { subscribeTradingAudit } from '../audit/trading-audit.ts';
 import type { Config } from '../config/config-schema.ts';
 import { builtinStrategies } from './builtin-strategies.ts';
 import { journalFilePath, JsonlJournalFile } from './journal-file.ts';
@@ -107,6 +109,8 @@ export interface TradingEnvironment {
   readonly scheduler: TradingScheduler;
   readonly bus: Bus;
   readonly limits: RiskLimits;
+  /** Writes this environment's audit records (order events, risk decisions, commands, alerts) in order. */
+  readonly audit: AuditSink;
   /** The strategies run, with their parsed parameters. */
   readonly strategies: readonly { readonly id: StrategyId; readonly name: string }[];
   /** Feeds an accepted tick (from the ingest service) into the kernel. */
@@ -265,11 +269,16 @@ export async function startTradingEnvironment(
   if (sim !== null) bus.subscribe('tick', (t) => sim.onTick(t.instrumentId, t.tick));
 
   const summary = new TradingSummaryCollector(bus);
-  const audit = (kind: string, actor: string, payload: JsonValue): void => {
-    store.audit
-      .append({ accountId, ts: options.clock.now(), kind, actor, payload })
-      .catch((error: unknown) => log.error({ err: error, kind }, 'audit append failed'));
-  };
+  // Audit records go through one sink: appended in kernel order, never blocking the kernel, failures alerted.
+  const auditSink = new AuditSink({
+    appender: new SqlAuditRepository(store.driver),
+    logger: log,
+    alert: (level, code, message) =>
+      bus.publish('alert', { level, code, message, strategyId: null, ts: options.clock.now() }),
+  });
+  const audit = (kind: string, actor: string, payload: JsonValue): void =>
+    auditSink.enqueue({ accountId, ts: options.clock.now(), kind, actor, payload });
+  subscribeTradingAudit(bus, auditSink, { accountId, runId });
   bus.subscribe('alert', (alert: Alert) => {
     const line = { code: alert.code, strategyId: alert.strategyId, at: formatIst(alert.ts) };
     if (alert.level === 'critical') log.error(line, alert.message);
@@ -361,6 +370,7 @@ export async function startTradingEnvironment(
     scheduler,
     bus,
     limits,
+    audit: auditSink,
     strategies: planned.map((p) => ({ id: p.id, name: p.name })),
     onTick: (instrumentId, tick) => kernel.push({ kind: 'tick', tick: { instrumentId, tick } }),
     onBar: (bar) => kernel.push({ kind: 'bar', bar }),
@@ -383,6 +393,7 @@ export async function startTradingEnvironment(
           summary: toJson(result),
         });
         audit('trading.stopped', 'system', toJson({ runId, status }));
+        await auditSink.close();
         return result;
       })();
       return closed;

@@ -242,6 +242,9 @@ export function auditRepositoryContract(backend: StoreTestBackend): void {
       expect((await repo().latestOfKinds(['order.submitted', 'order.filled']))?.seq).toBe(3);
       expect(await repo().latestOfKinds(['nothing'])).toBeNull();
       expect((await repo().last())?.seq).toBe(5);
+      expect((await repo().last(t0 + 3000))?.seq).toBe(2);
+      expect(await repo().last(t0)).toBeNull();
+      expect((await repo().latestOfKinds(['order.submitted', 'order.filled'], t0 + 3000))?.seq).toBe(2);
     });
   });
 }

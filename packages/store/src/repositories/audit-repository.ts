@@ -287,23 +287,33 @@ export class SqlAuditRepository implements AuditRepository {
     return result.rows.map(toAuditEvent);
   }
 
-  /** Returns the last record of one of `kinds`, or null. */
-  async latestOfKinds(kinds: readonly string[]): Promise<AuditEvent | null> {
+  /** Returns the last record of one of `kinds` (with ts before `beforeMs` when given), or null. */
+  async latestOfKinds(kinds: readonly string[], beforeMs?: number): Promise<AuditEvent | null> {
     if (kinds.length === 0) return null;
+    const params: unknown[] = [...kinds];
     const placeholders = kinds.map((_, i) => `$${i + 1}`).join(', ');
+    let before = '';
+    if (beforeMs !== undefined) {
+      params.push(tsParam(beforeMs));
+      before = ` AND ts < $${params.length}::timestamptz`;
+    }
     const result = await this.#driver.query<AuditRow>(
-      `SELECT ${columns} FROM audit_events WHERE kind IN (${placeholders}) ORDER BY seq DESC LIMIT 1`,
-      kinds,
+      `SELECT ${columns} FROM audit_events WHERE kind IN (${placeholders})${before} ORDER BY seq DESC LIMIT 1`,
+      params,
     );
     const row = result.rows[0];
     return row === undefined ? null : toAuditEvent(row);
   }
 
-  /** Returns the last record, or null when the log is empty. */
-  async last(): Promise<AuditEvent | null> {
-    const result = await this.#driver.query<AuditRow>(
-      `SELECT ${columns} FROM audit_events ORDER BY seq DESC LIMIT 1`,
-    );
+  /** Returns the last record (with ts before `beforeMs` when given), or null when there is none. */
+  async last(beforeMs?: number): Promise<AuditEvent | null> {
+    const result =
+      beforeMs === undefined
+        ? await this.#driver.query<AuditRow>(`SELECT ${columns} FROM audit_events ORDER BY seq DESC LIMIT 1`)
+        : await this.#driver.query<AuditRow>(
+            `SELECT ${columns} FROM audit_events WHERE ts < $1::timestamptz ORDER BY seq DESC LIMIT 1`,
+            [tsParam(beforeMs)],
+          );
     const row = result.rows[0];
     return row === undefined ? null : toAuditEvent(row);
   }

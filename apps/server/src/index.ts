@@ -14,3 +14,4 @@ export * from './research/walk-forward/index.ts';
 export { listBacktestRows } from './research/backtest-rows.ts';
 export * from './research/slippage-calibration.ts';
 export * from './audit/index.ts';
+export * from './broker/index.ts';

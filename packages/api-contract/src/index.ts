@@ -18,3 +18,4 @@ export * from './strategies.ts';
 export * from './config.ts';
 export * from './trading-lifecycle.ts';
 export * from './audit.ts';
+export * from './broker.ts';

@@ -3,15 +3,14 @@
 import { createServer, type Server } from 'node:http';
 import { createInterface } from 'node:readline';
 import { formatIst, parseAccountId } from '@kitepilot/core';
-import { KiteRestClient, accessTokenExpiry, loginUrl } from '@kitepilot/kite';
+import { loginUrl } from '@kitepilot/kite';
 import { SystemClock } from '@kitepilot/runtime';
 import {
-  ConfigError,
-  CredentialCipher,
+  exchangeKiteRequestToken,
+  kiteAppCredentials,
   KiteSessionStore,
-  envNameOf,
   loadConfig,
-  loadMasterKey,
+  loadMasterKeyRing,
   openConfiguredStore,
 } from '@kitepilot/server';
 import { migrate } from '@kitepilot/store';
@@ -150,35 +149,23 @@ export async function runKiteLogin(flags: KiteLoginFlags, io: KiteLoginIo = stdi
     env,
     overrides: { storage: { dataDir: flags.dataDir } },
   });
-  const apiKey = config.kite.apiKey;
-  const apiSecret = config.kite.apiSecret;
-  for (const [key, value] of [
-    ['apiKey', apiKey],
-    ['apiSecret', apiSecret],
-  ] as const) {
-    if (value === undefined) {
-      throw new ConfigError([
-        `kite.${key} is not set: add ${key} under [kite] in the config file or set ${envNameOf('kite', key)}`,
-      ]);
-    }
-  }
+  const app = kiteAppCredentials(config);
   const accountId = parseAccountId(flags.account ?? 'acc_default');
   const timeoutMs = Math.round((flags.timeout ?? 300) * 1000);
   // Open the key first: a bad master key should fail before the person logs in.
-  const masterKey = loadMasterKey({
+  const masterKey = loadMasterKeyRing({
     masterKeyFile: env['KITEPILOT_MASTER_KEY_FILE'] ?? config.secrets.masterKeyFile,
     dataDir: config.storage.dataDir,
     env,
   });
   if (masterKey.created)
     io.write(`Created the master key file ${masterKey.source} (mode 0600); back it up.\n`);
-  const cipher = new CredentialCipher(masterKey.key);
 
   const callback = flags.requestToken === undefined ? localCallback(config.kite.redirectUrl) : null;
   const waiter = callback === null ? null : await listenForRedirect(callback, timeoutMs);
   let requestToken: string;
   try {
-    io.write(`Open this URL and log in to Kite:\n  ${loginUrl(apiKey as string, config.kite.loginUrl)}\n`);
+    io.write(`Open this URL and log in to Kite:\n  ${loginUrl(app.apiKey, config.kite.loginUrl)}\n`);
     if (flags.requestToken !== undefined) {
       requestToken = requestTokenFromInput(flags.requestToken);
     } else if (waiter !== null) {
@@ -193,35 +180,31 @@ export async function runKiteLogin(flags: KiteLoginFlags, io: KiteLoginIo = stdi
     await waiter?.close();
   }
 
-  const client = new KiteRestClient({
-    apiKey: apiKey as string,
-    baseUrl: config.kite.restUrl,
+  const session = await exchangeKiteRequestToken({
+    app,
+    restUrl: config.kite.restUrl,
     clock: new SystemClock({ keepAlive: true }),
+    requestToken,
   });
-  const session = await client.generateSession(requestToken, apiSecret as string);
-  const loginTimeMs = session.loginTimeMs ?? client.clock.now();
-  const expiresAtMs = accessTokenExpiry(loginTimeMs);
 
   const store = await openConfiguredStore(config, 'client');
   try {
     await migrate(store.driver);
-    const sessions = new KiteSessionStore(store.driver, cipher);
+    const sessions = new KiteSessionStore(store.driver, masterKey.ring);
     await sessions.ensureAccount(accountId, `Kite ${session.userId}`);
-    await sessions.save(accountId, {
-      apiKey: apiKey as string,
-      userId: session.userId,
-      userName: session.userName,
-      accessToken: session.accessToken,
-      publicToken: session.publicToken,
-      loginTimeMs,
-      expiresAtMs,
-    });
+    await sessions.save(accountId, session);
   } finally {
     await store.close();
   }
   io.write(
     `Logged in as ${session.userName} (${session.userId}) for account ${accountId}; ` +
-      `the session is stored encrypted and expires ${formatIst(expiresAtMs).slice(0, 16).replace('T', ' ')} IST.\n`,
+      `the session is stored encrypted and expires ${formatIst(session.expiresAtMs).slice(0, 16).replace('T', ' ')} IST.\n`,
   );
-  return { accountId, userId: session.userId, userName: session.userName, loginTimeMs, expiresAtMs };
+  return {
+    accountId,
+    userId: session.userId,
+    userName: session.userName,
+    loginTimeMs: session.loginTimeMs,
+    expiresAtMs: session.expiresAtMs,
+  };
 }

@@ -15,3 +15,4 @@ export { listBacktestRows } from './research/backtest-rows.ts';
 export * from './research/slippage-calibration.ts';
 export * from './audit/index.ts';
 export * from './broker/index.ts';
+export * from './observability/index.ts';

@@ -26,6 +26,9 @@ import type { JournalReplayFlags } from './commands/journal.ts';
 import type { RetentionRunFlags } from './commands/retention.ts';
 import type { TicksFlags } from './commands/ticks.ts';
 import type { WatchlistAddFlags, WatchlistListFlags } from './commands/watchlist.ts';
+import { registerAuditCommand } from './commands/audit.ts';
+import { registerDailyPackCommand } from './commands/daily-pack.ts';
+import { registerKeysCommand } from './commands/keys.ts';
 import { reportError } from './report-error.ts';
 
 // Command modules load on use, so that `kitepilot calendar` or `--help` does not load the server and the store.
@@ -585,6 +588,9 @@ export function buildProgram(): Command {
   registerBacktestsCommand(program);
   registerWalkForwardCommand(program);
   registerSlippageCommand(program);
+  registerAuditCommand(program);
+  registerDailyPackCommand(program);
+  registerKeysCommand(program);
 
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program)) command.exitOverride();

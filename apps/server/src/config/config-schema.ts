@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { AlertsConfigSchema } from '../observability/alerts-config.ts';
 
 const Strict = { additionalProperties: false } as const;
 
@@ -278,6 +279,7 @@ export const ConfigSchema = Type.Object(
     marketData: MarketDataConfigSchema,
     risk: RiskConfigSchema,
     trading: TradingConfigSchema,
+    alerts: AlertsConfigSchema,
   },
   Strict,
 );

@@ -12,6 +12,9 @@ const NON_CONFIG_ENV = new Set([
   'KITEPILOT_MASTER_KEY',
   'KITEPILOT_MASTER_KEY_FILE',
   'KITEPILOT_DEBUG',
+  // Alert channel secrets: read by the alert notifier, never part of the config snapshot.
+  'KITEPILOT_SLACK_WEBHOOK_URL',
+  'KITEPILOT_TELEGRAM_BOT_TOKEN',
 ]);
 
 /** Prefixes of variables for the test and benchmark tooling (e.g. KITEPILOT_TEST_DATABASE_URL), not config keys. */

@@ -6,7 +6,7 @@
 import fastifyCookie from '@fastify/cookie';
 import { InvalidIdError, parseAccountId, type AccountId } from '@kitepilot/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { roleAtLeast, type Principal } from '../http/access.ts';
+import { roleAtLeast, type Access, type AccountSource, type Principal } from '../http/access.ts';
 import { AuthError } from './auth-error.ts';
 import type { AuthService } from './auth-service.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
@@ -21,6 +21,21 @@ declare module 'fastify' {
     /** The session cookie's secret when the caller signed in by cookie (for logout and the CSRF token). */
     sessionSecret: string | null;
   }
+}
+
+/** A registered route and what it declared. */
+export interface DeclaredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access | undefined;
+  readonly account: AccountSource | undefined;
+}
+
+const declared = new WeakMap<FastifyInstance, DeclaredRoute[]>();
+
+/** Returns every route registered on `app` (through the guard's onRoute hook) with its declared access. */
+export function declaredRoutes(app: FastifyInstance): readonly DeclaredRoute[] {
+  return declared.get(app) ?? [];
 }
 
 /** What registerAuth takes. */
@@ -138,6 +153,20 @@ export function replyAuthError(reply: FastifyReply, error: AuthError): FastifyRe
 export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   // hook: false — the guard parses the cookie itself, so it does not depend on the order plugins load in.
   void app.register(fastifyCookie, { hook: false });
+  const routes: DeclaredRoute[] = [];
+  declared.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      routes.push({ method, url: route.url, access: route.config?.access, account: route.config?.account });
+    }
+    if (route.config?.access === undefined) {
+      app.log.warn(
+        { url: route.url, method: route.method },
+        'route declares no access: every request is refused',
+      );
+    }
+  });
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionSecret', null);
   app.addHook('onRequest', async (request) => recognise(app, deps.service, request));

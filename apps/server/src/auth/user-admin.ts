@@ -138,6 +138,14 @@ export async function setupFirstOwner(
 ): Promise<UserRecord> {
   auth.limitAttempt(ip);
   const giveBack = auth.burnSetupToken(input.setupToken);
+  // The password is checked before anything is written, so that a refused one creates no account.
+  try {
+    checkPasswordPolicy(input.password);
+  } catch (error) {
+    giveBack();
+    if (error instanceof PasswordPolicyError) throw new AuthError('VALIDATION_FAILED', error.message);
+    throw error;
+  }
   try {
     if ((await auth.store.auth.countUsers()) > 0) {
       throw new AuthError('CONFLICT', 'setup is done: a user exists already');

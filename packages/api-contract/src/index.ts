@@ -17,5 +17,6 @@ export * from './risk-profiles.ts';
 export * from './strategies.ts';
 export * from './config.ts';
 export * from './trading-lifecycle.ts';
-export * from './audit.ts';
+export * from './live.ts';
 export * from './broker.ts';
+export * from './audit.ts';

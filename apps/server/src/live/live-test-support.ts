@@ -22,6 +22,7 @@ import { createStore, migrate, PgliteDriver, type Store } from '@kitepilot/store
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger } from '../logger.ts';
 import { createMetricsRegistry } from '../http/metrics.ts';
+import { ObservedTradingSlot } from '../observability/observed-trading-slot.ts';
 import type { RouteContext } from '../http/route-context.ts';
 import { registerLiveRoute } from '../http/routes/live.ts';
 import { startTradingEnvironment, type TradingEnvironment } from '../trading/trading-environment.ts';
@@ -66,13 +67,19 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-/** Starts a bare Fastify (no auth guard) serving the live route with `tuning`, listening on 127.0.0.1:0. */
-export async function startLiveServer(tuning: Partial<LiveHubTuning> = {}): Promise<LiveServer> {
+/**
+ * Starts a bare Fastify (no auth guard) serving the live route with `tuning`, listening on 127.0.0.1:0; the trading
+ * slot is a plain one, or an ObservedTradingSlot with `observedSlot`.
+ */
+export async function startLiveServer(
+  tuning: Partial<LiveHubTuning> = {},
+  options: { readonly observedSlot?: boolean } = {},
+): Promise<LiveServer> {
   const driver = new PgliteDriver(await PGlite.create());
   await migrate(driver);
   const store = createStore(driver);
   const clock = new TestClock(START_MS);
-  const slot: TradingSlot = { current: null };
+  const slot: TradingSlot = options.observedSlot === true ? new ObservedTradingSlot() : { current: null };
   const logger = createLogger({ level: 'silent' });
   const config = loadConfig({ env: {} }).config;
   const ctx: RouteContext = {

@@ -209,6 +209,21 @@ describe('GET /api/live', () => {
     expect(client.invalid).toEqual([]);
   });
 
+  it('learns at once from an observed trading slot that trading started and stopped', async () => {
+    await server.close();
+    server = await startLiveServer({ statusIntervalMs: 600_000 }, { observedSlot: true });
+    await server.store.accounts.create({ id: 'acc_default' as never, name: 'default', createdAt: 0 });
+    const client = await open();
+    await waitUntil(() => client.of('connection').length === 1);
+    expect(client.of('hello')[0]?.available.trading).toBe(false);
+    const env = await server.startPaper();
+    await waitUntil(() => client.of('connection').length === 2);
+    expect(client.of('connection')[1]?.trading).toMatchObject({ running: true, runId: env.runId });
+    server.slot.current = null;
+    await waitUntil(() => client.of('connection').length === 3);
+    expect(client.of('connection')[2]?.trading).toMatchObject({ running: false, runId: null });
+  });
+
   it('refuses a malformed or unknown account before the upgrade', async () => {
     await expect(LiveTestClient.open(server.url, 'nope')).rejects.toThrow('HTTP 400');
     await expect(LiveTestClient.open(server.url, 'acc_missing')).rejects.toThrow('HTTP 404');

@@ -5,6 +5,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { LiveQuerySchema, type LiveQuery } from '@kitepilot/api-contract';
 import { LiveHub, type LiveHubTuning } from '../../live/live-hub.ts';
+import { ObservedTradingSlot } from '../../observability/observed-trading-slot.ts';
 import { liveSourcesFromSlot } from '../../live/live-sources.ts';
 import { errorBody } from '../build-app.ts';
 import type { RouteContext } from '../route-context.ts';
@@ -36,10 +37,20 @@ export function registerLiveRoute(
     sources: liveSourcesFromSlot(ctx.trading, ctx.metrics),
     tuning,
   });
+  let unobserve: (() => void) | null = null;
   void app.register(async (scope) => {
     // Added before the plugin's own preClose: clients get 1001 "server shutting down" from the hub first.
-    scope.addHook('preClose', async () => hub.close());
-    scope.addHook('onReady', async () => hub.start());
+    scope.addHook('preClose', async () => {
+      unobserve?.();
+      hub.close();
+    });
+    scope.addHook('onReady', async () => {
+      hub.start();
+      // An observed slot reports trading starting and stopping at once; otherwise the hub notices within a second.
+      if (ctx.trading instanceof ObservedTradingSlot) {
+        unobserve = ctx.trading.observe(() => void hub.refreshStatus());
+      }
+    });
     await scope.register(fastifyWebsocket, { options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES } });
     scope.get<{ Querystring: LiveQuery }>(
       '/api/live',

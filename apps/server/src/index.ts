@@ -16,3 +16,4 @@ export * from './research/slippage-calibration.ts';
 export * from './audit/index.ts';
 export * from './broker/index.ts';
 export * from './observability/index.ts';
+export * from './auth/index.ts';

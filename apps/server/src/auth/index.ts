@@ -7,3 +7,4 @@ export * from './token-admin.ts';
 export * from './totp.ts';
 export * from './user-admin.ts';
 export * from './server-auth.ts';
+export * from './principal.ts';

@@ -78,8 +78,9 @@ export async function runUsersCreate(flags: UsersCreateFlags, io: PasswordIo = s
   const role = roleOf(flags.role);
   const password = await readNewPassword(io);
   // The password variable is not a config key: the config loader must not see it (it refuses unknown KITEPILOT_*).
-  const env = { ...(io.env ?? process.env) };
-  delete env[NEW_PASSWORD_ENV];
+  const env = Object.fromEntries(
+    Object.entries(io.env ?? process.env).filter(([name]) => name !== NEW_PASSWORD_ENV),
+  );
   return withStore(flags, { ...io, env }, async (store, config) => {
     const user = await createUser(
       cliAuth(store, config, io),

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createLogger, loadConfig, startKitePilot, type RunningKitePilot } from '@kitepilot/server';
 import { createThrowawayPostgresDatabase, type ThrowawayPostgresDatabase } from '@kitepilot/store';
+import { bearer, createTestUser, testAuthService } from '../../apps/server/src/auth/testing.ts';
 import type { BenchResult, BenchSuite } from '../bench-types.ts';
 import { seedApiBenchData } from './api-seed.ts';
 import type { LoadResult, LoadSpec } from './load-driver.ts';
@@ -29,12 +30,9 @@ const READ_P95_TARGET_MS = 20;
 const DATE = '2026-11-23';
 const ACCOUNT = 'acc_default';
 
-/**
- * Headers sent with every request. Once the auth guard is in buildApp, an owner's API token goes here (one line):
- *   authorization: `Bearer ${(await createTestUser(testAuthService(server.store), 'owner')).token}`
- */
-async function authHeaders(_server: RunningKitePilot): Promise<Record<string, string>> {
-  return {};
+/** Headers sent with every request: an owner's API token, made in the server's store like `kitepilot tokens create`. */
+async function authHeaders(server: RunningKitePilot): Promise<Record<string, string>> {
+  return bearer((await createTestUser(testAuthService(server.store), 'owner', [ACCOUNT])).token);
 }
 
 /** Returns a free loopback port. */

@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { NseCalendar, parseAccountId, TestClock, type Clock } from '@kitepilot/core';
 import { createStore, migrate, PgliteDriver, type SqlDriver, type Store } from '@kitepilot/store';
+import { bearer, createTestUser, testAuthDeps } from '../../auth/testing.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { createLogger } from '../../logger.ts';
 import { buildApp } from '../build-app.ts';
@@ -54,12 +55,17 @@ export interface FullTestApp {
   close(): Promise<void>;
 }
 
-/** Builds an app through buildApp for a test, with `routes` registered after the built-in ones. */
-export function buildTestApp(routes: readonly ((app: FastifyInstance) => void)[]): FastifyInstance {
+/** Builds an app through buildApp (with its auth guard over `store`) for a test, `routes` after the built-in ones. */
+export function buildTestApp(
+  store: Store,
+  routes: readonly ((app: FastifyInstance) => void)[],
+  clock?: Clock,
+): FastifyInstance {
   return buildApp({
     logger: createLogger({ level: 'silent' }),
     metrics: createMetricsRegistry(),
     statusSource: { status: () => Promise.reject(new Error('status is not part of these tests')) },
+    auth: testAuthDeps(store, clock),
     routes,
   });
 }
@@ -97,19 +103,20 @@ export async function buildFullTestApp(now = Date.UTC(2026, 10, 23, 5, 30)): Pro
       }
     });
   };
-  const app = buildTestApp([
-    collect,
-    ...ROUTE_MODULES.map((register) => (a: FastifyInstance) => register(a, ctx)),
-  ]);
+  const app = buildTestApp(
+    store,
+    [collect, ...ROUTE_MODULES.map((register) => (a: FastifyInstance) => register(a, ctx))],
+    clock,
+  );
   await app.ready();
+  const owner = await createTestUser(testAuthDeps(store, clock).service, 'owner', [config.trading.account]);
   return {
     app,
     store,
     driver,
     clock,
     routes,
-    // No auth guard yet: requests need no credentials. Once it lands, an owner's Bearer token goes here.
-    ownerHeaders: {},
+    ownerHeaders: bearer(owner.token),
     close: async () => {
       await app.close();
       await driver.close();

@@ -101,20 +101,24 @@ describe('fuzzRoutes', () => {
   beforeAll(async () => {
     const store = t.store;
     fingerprint = await databaseFingerprint(t.driver);
-    app = buildTestApp([
+    app = buildTestApp(t.store, [
       (a) => {
+        // Public: these routes test the harness, not the guard.
+        const open = { access: 'public' } as const;
         const body = Type.Object(
           { n: Type.Integer({ minimum: 0, maximum: 9 }) },
           { additionalProperties: false },
         );
-        a.post<{ Body: { n: number } }>('/api/crash', { schema: { body } }, (request) => {
+        a.post<{ Body: { n: number } }>('/api/crash', { config: open, schema: { body } }, (request) => {
           if (request.body.n > 4) throw new Error('a bug the fuzzing must find');
           return { ok: true };
         });
-        a.post('/api/bare-error', { schema: { body } }, (_request, reply) => reply.status(400).send('no'));
+        a.post('/api/bare-error', { config: open, schema: { body } }, (_request, reply) =>
+          reply.status(400).send('no'),
+        );
         a.post<{ Body: { n: number } }>(
           '/api/writes-then-refuses',
-          { schema: { body } },
+          { config: open, schema: { body } },
           async (request, reply) => {
             await store.accounts.create({
               id: `acc_w${Date.now()}${request.body.n}` as never,
@@ -126,7 +130,7 @@ describe('fuzzRoutes', () => {
         );
         a.get(
           '/api/fine',
-          { schema: { querystring: Type.Object({ q: Type.String({ maxLength: 3 }) }) } },
+          { config: open, schema: { querystring: Type.Object({ q: Type.String({ maxLength: 3 }) }) } },
           () => ({}),
         );
       },

@@ -38,6 +38,9 @@ CREATE TABLE user_accounts (
   PRIMARY KEY (user_id, account_id)
 );
 CREATE INDEX user_accounts_account_idx ON user_accounts (account_id);
+-- Users from before this migration keep acting on their account.
+INSERT INTO user_accounts (user_id, account_id, granted_at)
+SELECT id, account_id, created_at FROM users WHERE account_id IS NOT NULL;
 
 -- Browser sessions. id is the SHA-256 (hex) of the cookie's secret, never the secret; the CSRF token is derived
 -- from the secret, so nothing else about it is stored.

@@ -1,6 +1,12 @@
 import type { AccountId, ApiTokenRecord, NewUser, UserId } from '@kitepilot/core';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { StoreError } from '../errors.ts';
+import { migrate } from '../migrate/migrate.ts';
+import { defaultMigrationsDir } from '../migrate/migration-files.ts';
+import { resetSchema } from '../testing/store-test-backend.ts';
 import { useMigratedStore } from '../testing/contract/migrated-store.ts';
 import type { StoreTestBackend } from '../testing/store-test-backend.ts';
 
@@ -206,6 +212,33 @@ export function authRepositoryContract(backend: StoreTestBackend): void {
       expect((await auth.findTokenByHash('a'.repeat(64)))?.revokedAt).toBe(t0 + 2);
       await expect(auth.createToken(aToken({ id: 'tok_3' }))).rejects.toMatchObject({
         code: 'UNIQUE_VIOLATION',
+      });
+    });
+
+    it('upgrades users of schema 6: trader → operator, viewer → readonly, their account granted', async () => {
+      const driver = backend.driver();
+      const before = mkdtempSync(join(tmpdir(), 'kp-migrations-6-'));
+      try {
+        for (const file of readdirSync(defaultMigrationsDir()).filter((f) => /^000[1-6]_/.test(f))) {
+          copyFileSync(join(defaultMigrationsDir(), file), join(before, file));
+        }
+        await resetSchema(driver);
+        await migrate(driver, { migrationsDir: before });
+        await driver.exec(`INSERT INTO accounts (id, name) VALUES ('acc_x', 'x');
+          INSERT INTO users (id, account_id, email, display_name, role) VALUES
+            ('usr_t', 'acc_x', 't@example.in', 'T', 'trader'), ('usr_v', 'acc_x', 'v@example.in', 'V', 'viewer')`);
+        await migrate(driver);
+      } finally {
+        rmSync(before, { recursive: true, force: true });
+      }
+      const { auth } = store();
+      expect(await auth.getUser('usr_t' as UserId)).toMatchObject({
+        role: 'operator',
+        accountIds: ['acc_x'],
+      });
+      expect(await auth.getUser('usr_v' as UserId)).toMatchObject({
+        role: 'readonly',
+        accountIds: ['acc_x'],
       });
     });
   });

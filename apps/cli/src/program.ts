@@ -29,6 +29,8 @@ import type { WatchlistAddFlags, WatchlistListFlags } from './commands/watchlist
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerDailyPackCommand } from './commands/daily-pack.ts';
 import { registerKeysCommand } from './commands/keys.ts';
+import { registerTokensCommand } from './commands/tokens.ts';
+import { registerUsersCommand } from './commands/users.ts';
 import { reportError } from './report-error.ts';
 
 // Command modules load on use, so that `kitepilot calendar` or `--help` does not load the server and the store.
@@ -591,6 +593,8 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerDailyPackCommand(program);
   registerKeysCommand(program);
+  registerUsersCommand(program);
+  registerTokensCommand(program);
 
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program)) command.exitOverride();

@@ -13,7 +13,7 @@ export * from './research/backtest-service.ts';
 export * from './research/walk-forward/index.ts';
 export { listBacktestRows } from './research/backtest-rows.ts';
 export * from './research/slippage-calibration.ts';
-export * from './audit/index.ts';
 export * from './broker/index.ts';
+export * from './audit/index.ts';
 export * from './observability/index.ts';
 export * from './auth/index.ts';

@@ -134,12 +134,24 @@ describe('startKitePilot', () => {
     running.splice(running.indexOf(first.server), 1);
     const again = await start({}, undefined, first.dataDir);
     const events = await again.server.store.audit.read(0, 10);
-    expect(events.map((e) => e.kind)).toEqual(['system.started', 'system.stopped', 'system.started']);
+    // The second start listens on another free port: its configuration changed, and the change is recorded.
+    expect(events.map((e) => e.kind)).toEqual([
+      'system.started',
+      'system.stopped',
+      'config.changed',
+      'system.started',
+    ]);
     expect(events[0]?.payload).toMatchObject({
       configHash: first.loaded.hash,
       config: first.loaded.snapshot,
     });
-    expect(await again.server.store.audit.verify()).toMatchObject({ ok: true, count: 3 });
+    expect(events[2]?.payload).toMatchObject({
+      source: 'start',
+      previousHash: first.loaded.hash,
+      configHash: again.loaded.hash,
+      changes: [expect.objectContaining({ key: 'server.port' })],
+    });
+    expect(await again.server.store.audit.verify()).toMatchObject({ ok: true, count: 4 });
   });
 
   it('stops with a clear error when the port is taken, releasing the data directory', async () => {

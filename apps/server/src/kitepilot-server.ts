@@ -1,6 +1,3 @@
-import { registerBacktestRoutes } from './http/routes/backtests.ts';
-import { registerWalkForwardRoutes } from './http/routes/walk-forward.ts';
-import { registerSlippageRoutes } from './http/routes/slippage.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -14,16 +11,28 @@ import {
   type NseCalendar,
 } from '@kitepilot/core';
 import { OffsetClock, SystemClock } from '@kitepilot/runtime';
-import { createStore, migrate, schemaVersion, type Store } from '@kitepilot/store';
+import { createStore, migrate, schemaVersion, SqlAuditRepository, type Store } from '@kitepilot/store';
 import { calendarFromConfig } from './calendar-from-config.ts';
 import type { LoadedConfig } from './config/load-config.ts';
-import { createServerAuth } from './auth/server-auth.ts';
+import { announceSetupToken, createServerAuth } from './auth/server-auth.ts';
+import { recordConfigChange } from './audit/config-change.ts';
+import { registerAuditMetrics } from './audit/audit-metrics.ts';
+import { ROUTE_MODULES } from './http/route-modules.ts';
+import { registerBrokerRoutes } from './http/routes/broker.ts';
+import { createConfigReloader, registerConfigRoutes } from './http/routes/config.ts';
+import { withStoredTradingSettings } from './http/routes/stored-trading-settings.ts';
+import {
+  brokerTradingStarter,
+  registerTradingLifecycleRoutes,
+  type TradingStarter,
+} from './http/routes/trading-lifecycle.ts';
+import { ObservedTradingSlot } from './observability/observed-trading-slot.ts';
+import type { TradingSlot } from './trading/trading-slot.ts';
+import { startObservability, type Observability } from './observability/observability.ts';
 import { buildApp } from './http/build-app.ts';
 import { createMetricsRegistry } from './http/metrics.ts';
 import type { RouteContext } from './http/route-context.ts';
-import type { TradingSlot } from './trading/trading-slot.ts';
 import { registerTradingMetrics } from './trading/trading-metrics.ts';
-import { registerKitePostbackRoutes } from './http/routes/kite-postback.ts';
 import type { DemoOptions } from './market-data/demo.ts';
 import {
   KiteSessionUnavailableError,
@@ -32,11 +41,6 @@ import {
 } from './secrets/stored-kite-session.ts';
 import { startBrokerTrading } from './trading/broker-trading.ts';
 import { startDemoTrading } from './trading/demo-trading.ts';
-import { registerBackfillRoutes } from './http/routes/backfill.ts';
-import { registerMarketDataRoutes } from './http/routes/market-data.ts';
-import { registerWatchlistRoutes } from './http/routes/watchlist.ts';
-import { registerTradingControlRoutes } from './http/routes/trading-control.ts';
-import { registerTradingReadRoutes } from './http/routes/trading-reads.ts';
 import { scheduleDailyRetention } from './market-data/retention-schedule.ts';
 import { openConfiguredStore, type OpenedStore } from './open-store.ts';
 import { VERSION } from './version.ts';
@@ -95,11 +99,10 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
   const calendar = calendarFromConfig(config);
   const log = logger.child({ component: 'kitepilot' });
   const env = options.env ?? process.env;
-  const wantsBrokerTrading =
-    options.demo === undefined && (config.trading.strategies.length > 0 || config.trading.mode === 'live');
 
   const opened: OpenedStore = await openConfiguredStore(config, 'owner');
   let app: FastifyInstance | undefined;
+  let observability: Observability | undefined;
   try {
     const { applied, version } = await migrate(opened.driver);
     log.info(
@@ -107,11 +110,24 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
       'store ready',
     );
     const store = createStore(opened.driver);
+    // Broker trading starts with the account's active risk profile and enabled stored strategies.
+    const tradingConfig =
+      options.demo === undefined ? (await withStoredTradingSettings(config, store)).config : config;
+    const wantsBrokerTrading =
+      options.demo === undefined &&
+      (tradingConfig.trading.strategies.length > 0 || config.trading.mode === 'live');
     // The session is read before serving so that a refused clock offset stops the start with nothing running.
     let session: LoadedKiteSession | KiteSessionUnavailableError | null = null;
     if (wantsBrokerTrading) session = await loadTradingSession(config, store, clock, env);
     if (options.clockOffsetMs !== undefined) refuseClockOffset(options, wantsBrokerTrading, session);
     const startedAt = clock.now();
+    await recordConfigChange(new SqlAuditRepository(store.driver), {
+      snapshot: loaded.snapshot,
+      hash: loaded.hash,
+      ts: startedAt,
+      actor: 'system',
+      source: 'start',
+    });
     // Each start is recorded in the audit log with the configuration snapshot (secrets masked) and its hash.
     await store.audit.append({
       accountId: null,
@@ -128,22 +144,52 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
 
     const metrics = createMetricsRegistry();
     let demoStatus: (() => DemoStatus) | null = null;
-    const trading: TradingSlot = { current: null };
+    const trading = new ObservedTradingSlot();
     registerTradingMetrics(metrics, trading);
+    registerAuditMetrics(metrics, trading);
+    observability = startObservability({
+      registry: metrics,
+      slot: trading,
+      sql: store.driver,
+      clock,
+      logger,
+      alerts: config.alerts,
+      env,
+    });
     const routeContext: RouteContext = { store, config, clock, calendar, logger, metrics, trading };
+    const auth = createServerAuth({ store, clock, config, env });
+    const reloader = createConfigReloader({ loaded, load: { env }, store, clock, logger });
+    const journalDir = options.journalDir === undefined ? config.storage.dataDir : options.journalDir;
+    const demoOptions = options.demo;
+    const startTrading: TradingStarter =
+      demoOptions === undefined
+        ? brokerTradingStarter({
+            config: () => reloader.inForce(),
+            store,
+            metrics,
+            logger,
+            calendar,
+            clock,
+            env,
+            dataDir: journalDir,
+            slot: trading,
+          })
+        : async () => {
+            const demo = await startDemoTrading(
+              { config, store, metrics, calendar, logger, dataDir: journalDir },
+              demoOptions,
+            );
+            demoStatus = () => demo.status();
+            return demo;
+          };
     app = buildApp({
-      auth: createServerAuth({ store, clock, config, env }),
+      auth,
       routes: [
-        registerMarketDataRoutes,
-        registerWatchlistRoutes,
-        registerBackfillRoutes,
-        registerKitePostbackRoutes,
-        registerTradingReadRoutes,
-        registerTradingControlRoutes,
-        registerBacktestRoutes,
-        registerWalkForwardRoutes,
-        registerSlippageRoutes,
-      ].map((register) => (instance: FastifyInstance) => register(instance, routeContext)),
+        ...ROUTE_MODULES.map((register) => (instance: FastifyInstance) => register(instance, routeContext)),
+        (instance: FastifyInstance) => registerBrokerRoutes(instance, routeContext, { env }),
+        (instance: FastifyInstance) => registerConfigRoutes(instance, reloader),
+        (instance: FastifyInstance) => registerTradingLifecycleRoutes(instance, routeContext, startTrading),
+      ],
       logger,
       metrics,
       statusSource: {
@@ -180,6 +226,7 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
     const url = `http://${host}:${port}`;
     log.info({ url, configHash: loaded.hash }, 'KitePilot is serving');
+    await announceSetupToken(auth.service, url);
     const retention = scheduleDailyRetention({
       clock,
       store,
@@ -188,7 +235,6 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
       barRetentionMonths: config.marketData.barRetentionMonths,
     });
 
-    const journalDir = options.journalDir === undefined ? config.storage.dataDir : options.journalDir;
     try {
       if (options.demo !== undefined) {
         const demo = await startDemoTrading(
@@ -204,7 +250,7 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
         );
       } else if (session !== null) {
         await startBrokerTrading({
-          config,
+          config: tradingConfig,
           store,
           metrics,
           logger,
@@ -244,6 +290,7 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
           log.error({ err: error }, 'stopping trading failed');
         }
         trading.current = null;
+        await observability?.close();
         await serving.close();
         await store.audit.append({
           accountId: null,
@@ -257,6 +304,7 @@ export async function startKitePilot(options: StartOptions): Promise<RunningKite
       },
     };
   } catch (error) {
+    await observability?.close();
     await app?.close();
     await opened.close();
     throw error;

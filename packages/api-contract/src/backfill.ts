@@ -62,31 +62,3 @@ export const BackfillStartedSchema = Type.Object(
 
 /** The answer of `POST /api/backfill`. */
 export type BackfillStarted = Static<typeof BackfillStartedSchema>;
-
-/** One phase of a job run. */
-export const JobPhaseSchema = Type.Object(
-  {
-    phase: Type.String(),
-    message: Type.String(),
-    isError: Type.Boolean(),
-    retries: Type.Integer({ minimum: 0 }),
-    startedAt: Type.String({ description: 'UTC, ISO 8601' }),
-    startedAtIst: Type.String({ description: 'IST, ISO 8601 with +05:30' }),
-    finishedAt: Type.Union([Type.String(), Type.Null()]),
-    finishedAtIst: Type.Union([Type.String(), Type.Null()]),
-  },
-  { additionalProperties: false },
-);
-
-/** `GET /api/jobs/:id`: a job run and its phases in start order. */
-export const JobRunSchema = Type.Object(
-  {
-    jobRunId: Type.String(),
-    job: Type.String(),
-    phases: Type.Array(JobPhaseSchema),
-  },
-  { additionalProperties: false },
-);
-
-/** The answer of `GET /api/jobs/:id`. */
-export type JobRunBody = Static<typeof JobRunSchema>;

@@ -33,3 +33,6 @@ export const ErrorBodySchema = Type.Object(
 
 /** An error response body. */
 export type ErrorBody = Static<typeof ErrorBodySchema>;
+
+/** The answer of a route that succeeds without a body (204 No Content). */
+export const NoContentSchema = Type.Null({ description: 'done; no body' });

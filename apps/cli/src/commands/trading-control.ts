@@ -30,18 +30,26 @@ function serverUrl(config: Config): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.server.port}`;
 }
 
+/** The variable that holds the API token the control commands send (`kitepilot tokens create --role operator`). */
+export const API_TOKEN_ENV = 'KITEPILOT_API_TOKEN';
+
 async function call(
   config: Config,
+  io: CommandIo,
   method: 'GET' | 'POST',
   path: string,
   body?: object,
 ): Promise<TradingStatusBody> {
   const url = `${serverUrl(config)}${path}`;
+  const token = (io.env ?? process.env)[API_TOKEN_ENV];
   let response: Response;
   try {
     response = await fetch(url, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token === undefined || token === '' ? {} : { authorization: `Bearer ${token}` }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(10_000),
     });
@@ -56,7 +64,11 @@ async function call(
     } catch {
       // Not the API's error body (another program on the port): show the raw text.
     }
-    throw new Error(`${method} ${url} answered ${response.status}: ${message}`);
+    const hint =
+      response.status === 401
+        ? `; set ${API_TOKEN_ENV} to an API token (kitepilot tokens create --name cli --role operator)`
+        : '';
+    throw new Error(`${method} ${url} answered ${response.status}: ${message}${hint}`);
   }
   return JSON.parse(text) as TradingStatusBody;
 }
@@ -106,7 +118,7 @@ export async function runKillSwitch(
   const config = configOf(flags, io);
   let status: TradingStatusBody;
   try {
-    status = await call(config, 'POST', '/api/trading/kill-switch', { on, reason });
+    status = await call(config, io, 'POST', '/api/trading/kill-switch', { on, reason });
   } catch (error) {
     if (!(error instanceof ServerUnreachableError)) throw error;
     status = await withStore(flags, io, async (store) => {
@@ -143,7 +155,7 @@ export async function runFlatten(flags: FlattenFlags, io: CommandIo = stdoutIo):
   const reason = flags.reason ?? 'flatten from the command line';
   let status: TradingStatusBody;
   try {
-    status = await call(config, 'POST', '/api/trading/flatten', {
+    status = await call(config, io, 'POST', '/api/trading/flatten', {
       reason,
       ...(flags.symbol === undefined ? {} : { symbol: flags.symbol }),
     });
@@ -166,7 +178,7 @@ export async function runAcknowledge(
   io: CommandIo = stdoutIo,
 ): Promise<TradingStatusBody> {
   const config = configOf(flags, io);
-  const status = await call(config, 'POST', '/api/trading/acknowledge', {
+  const status = await call(config, io, 'POST', '/api/trading/acknowledge', {
     reason: flags.reason ?? 'acknowledged from the command line',
   });
   print(io, flags, status);
@@ -181,7 +193,7 @@ export async function runTradingStatus(
   const config = configOf(flags, io);
   let status: TradingStatusBody;
   try {
-    status = await call(config, 'GET', '/api/trading/status');
+    status = await call(config, io, 'GET', '/api/trading/status');
   } catch (error) {
     if (!(error instanceof ServerUnreachableError)) throw error;
     status = await withStore(flags, io, async (store) => {

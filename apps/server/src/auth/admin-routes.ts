@@ -17,6 +17,7 @@ import {
   type UserCreateBody,
   type UserParams,
   type UserPatchBody,
+  NoContentSchema,
 } from '@kitepilot/api-contract';
 import type { UserId } from '@kitepilot/core';
 import type { FastifyInstance } from 'fastify';
@@ -109,7 +110,10 @@ export function registerAdminRoutes(app: FastifyInstance, service: AuthService):
 
   app.delete<{ Params: ApiTokenParams }>(
     '/api/tokens/:id',
-    { config: { access: 'readonly' }, schema: { params: ApiTokenParamsSchema, response: errors } },
+    {
+      config: { access: 'readonly' },
+      schema: { params: ApiTokenParamsSchema, response: { 204: NoContentSchema, ...errors } },
+    },
     async (request, reply) => {
       const caller = callerOf(request);
       await revokeApiToken(service, caller.userId as UserId, request.params.id, caller.userId);

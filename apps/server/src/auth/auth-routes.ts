@@ -12,6 +12,7 @@ import {
   type SetupBody,
   type TotpConfirmBody,
   type TotpDisableBody,
+  NoContentSchema,
 } from '@kitepilot/api-contract';
 import type { AccountId, UserId, UserRecord } from '@kitepilot/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -110,12 +111,16 @@ export function registerAuthRoutes(
     },
   );
 
-  app.post('/api/auth/logout', { config: { access: 'readonly' } }, async (request, reply) => {
-    const caller = callerOf(request);
-    if (request.sessionSecret !== null) await service.logout(request.sessionSecret, caller.userId);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.status(204).send();
-  });
+  app.post(
+    '/api/auth/logout',
+    { config: { access: 'readonly' }, schema: { response: { 204: NoContentSchema } } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      if (request.sessionSecret !== null) await service.logout(request.sessionSecret, caller.userId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send();
+    },
+  );
 
   app.get(
     '/api/auth/session',
@@ -136,7 +141,10 @@ export function registerAuthRoutes(
 
   app.post<{ Body: TotpConfirmBody }>(
     '/api/auth/totp/confirm',
-    { config: { access: 'readonly' }, schema: { body: TotpConfirmBodySchema, response: errors } },
+    {
+      config: { access: 'readonly' },
+      schema: { body: TotpConfirmBodySchema, response: { 204: NoContentSchema, ...errors } },
+    },
     async (request, reply) => {
       await confirmTotp(service, sessionCaller(request), request.body.code);
       return reply.status(204).send();
@@ -145,7 +153,10 @@ export function registerAuthRoutes(
 
   app.delete<{ Body: TotpDisableBody }>(
     '/api/auth/totp',
-    { config: { access: 'readonly' }, schema: { body: TotpDisableBodySchema, response: errors } },
+    {
+      config: { access: 'readonly' },
+      schema: { body: TotpDisableBodySchema, response: { 204: NoContentSchema, ...errors } },
+    },
     async (request, reply) => {
       await disableTotp(service, sessionCaller(request), request.body.password);
       return reply.status(204).send();

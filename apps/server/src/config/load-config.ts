@@ -15,6 +15,9 @@ const NON_CONFIG_ENV = new Set([
   // Alert channel secrets: read by the alert notifier, never part of the config snapshot.
   'KITEPILOT_SLACK_WEBHOOK_URL',
   'KITEPILOT_TELEGRAM_BOT_TOKEN',
+  // The new user's password of `kitepilot users create`, and the API token the control commands send.
+  'KITEPILOT_NEW_PASSWORD',
+  'KITEPILOT_API_TOKEN',
 ]);
 
 /** Prefixes of variables for the test and benchmark tooling (e.g. KITEPILOT_TEST_DATABASE_URL), not config keys. */

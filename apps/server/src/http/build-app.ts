@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyError,
+  type FastifyReply,
+} from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { Registry } from 'prom-client';
 import {
@@ -9,6 +14,7 @@ import {
   type Status,
 } from '@kitepilot/api-contract';
 import { AuthError } from '../auth/auth-error.ts';
+import { registerOpenApi } from './openapi.ts';
 import { registerAuth, replyAuthError, type AuthDeps } from '../auth/register-auth.ts';
 
 /** What the HTTP layer needs to answer `/status`. */
@@ -58,8 +64,30 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1_048_576,
     ...(deps.trustProxy === undefined ? {} : { trustProxy: deps.trustProxy as boolean | string | string[] }),
+    // A body field the schema does not declare is refused (400), not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
+    // Errors raised before routing (a bad path escape, an over-long path value) answer with the error body too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = typeof error.statusCode === 'number' ? error.statusCode : 400;
+      void (reply as FastifyReply).code(status).send(errorBody('VALIDATION_FAILED', error.message));
+    },
   });
 
+  // Before the guard and every route: the OpenAPI document collects routes as they are added.
+  registerOpenApi(app);
+  // The validator turns `?limit=1e309` (or 1e309 in a JSON body) into Infinity and then skips the schema's limits.
+  app.addHook('preHandler', async (request, reply) => {
+    const where =
+      nonFiniteAt(request.query, 'query') ??
+      nonFiniteAt(request.params, 'path') ??
+      nonFiniteAt(request.body, 'body');
+    if (where !== null) {
+      return reply
+        .status(400)
+        .send(errorBody('VALIDATION_FAILED', `${where} is not a finite number`, { field: where }));
+    }
+    return undefined;
+  });
   registerAuth(app, deps.auth);
 
   app.addSchema(ErrorBodySchema);
@@ -101,4 +129,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   for (const register of deps.routes ?? []) register(app);
 
   return app;
+}
+
+/** Returns the path of the first Infinity or NaN in a parsed request part, or null. */
+function nonFiniteAt(value: unknown, path: string): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : path;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nonFiniteAt(inner, `${path}.${key}`);
+    if (found !== null) return found;
+  }
+  return null;
 }

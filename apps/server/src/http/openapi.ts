@@ -83,11 +83,14 @@ export function registerOpenApi(app: FastifyInstance): void {
     reply.type('application/json; charset=utf-8').send(app.swagger()),
   );
 
-  app.register(async (docs) => {
-    // The page, its bundled assets and its copy of the document are public, like the document.
-    docs.addHook('onRoute', (route) => {
+  // The page, its bundled assets and its copy of the document are public, like the document. The hook is on the root,
+  // registered before the auth guard's, so that the guard sees the declaration when the route is added.
+  app.addHook('onRoute', (route) => {
+    if (route.url === DOCS_PATH || route.url.startsWith(`${DOCS_PATH}/`)) {
       route.config = { ...route.config, access: 'public' };
-    });
+    }
+  });
+  app.register(async (docs) => {
     // Called, not registered: its registration would ask for @fastify/swagger among the registered plugins, and
     // that plugin was set up directly above. Its types say callback plugin, its code is an async function: both
     // ways of finishing are accepted.

@@ -12,28 +12,10 @@ import { buildApp } from '../build-app.ts';
 import { createMetricsRegistry } from '../metrics.ts';
 import { registerOpenApi } from '../openapi.ts';
 import type { RouteContext } from '../route-context.ts';
-import { registerBackfillRoutes } from '../routes/backfill.ts';
-import { registerBacktestRoutes } from '../routes/backtests.ts';
-import { registerKitePostbackRoutes } from '../routes/kite-postback.ts';
-import { registerMarketDataRoutes } from '../routes/market-data.ts';
-import { registerSlippageRoutes } from '../routes/slippage.ts';
-import { registerTradingControlRoutes } from '../routes/trading-control.ts';
-import { registerTradingReadRoutes } from '../routes/trading-reads.ts';
-import { registerWalkForwardRoutes } from '../routes/walk-forward.ts';
-import { registerWatchlistRoutes } from '../routes/watchlist.ts';
+import { ROUTE_MODULES } from '../route-modules.ts';
+import { registerBrokerRoutes } from '../routes/broker.ts';
 
-/** The route modules of the server, in the order startKitePilot registers them. */
-export const ROUTE_MODULES: readonly ((app: FastifyInstance, ctx: RouteContext) => void)[] = [
-  registerMarketDataRoutes,
-  registerWatchlistRoutes,
-  registerBackfillRoutes,
-  registerKitePostbackRoutes,
-  registerTradingReadRoutes,
-  registerTradingControlRoutes,
-  registerBacktestRoutes,
-  registerWalkForwardRoutes,
-  registerSlippageRoutes,
-];
+export { ROUTE_MODULES };
 
 /** One registered route: its method, URL pattern, options (schema, config). */
 export interface RegisteredRoute {
@@ -105,7 +87,11 @@ export async function buildFullTestApp(now = Date.UTC(2026, 10, 23, 5, 30)): Pro
   };
   const app = buildTestApp(
     store,
-    [collect, ...ROUTE_MODULES.map((register) => (a: FastifyInstance) => register(a, ctx))],
+    [
+      collect,
+      ...ROUTE_MODULES.map((register) => (a: FastifyInstance) => register(a, ctx)),
+      (a: FastifyInstance) => registerBrokerRoutes(a, ctx, { env: {} }),
+    ],
     clock,
   );
   await app.ready();

@@ -15,6 +15,7 @@ import { createTestOwner, sendTokenWith, testAuthDeps } from '../../auth/testing
 import { buildApp } from '../build-app.ts';
 import { createMetricsRegistry } from '../metrics.ts';
 import { registerBackfillRoutes } from './backfill.ts';
+import { registerJobRoutes } from './jobs.ts';
 
 describe('registerBackfillRoutes', () => {
   let app: FastifyInstance;
@@ -70,7 +71,7 @@ describe('registerBackfillRoutes', () => {
     // The route reads the master key through the process environment, as the server does.
     vi.stubEnv('KITEPILOT_MASTER_KEY', env.KITEPILOT_MASTER_KEY);
     sendTokenWith(app, owner.token);
-    registerBackfillRoutes(app, {
+    const ctx = {
       store,
       config: loadConfig({ env }).config,
       clock,
@@ -78,7 +79,9 @@ describe('registerBackfillRoutes', () => {
       logger,
       metrics,
       trading: { current: null },
-    });
+    };
+    registerBackfillRoutes(app, ctx);
+    registerJobRoutes(app, ctx);
     await app.ready();
   }, 60_000);
 
@@ -111,11 +114,11 @@ describe('registerBackfillRoutes', () => {
       expect(job.json<{ phases: { phase: string }[] }>().phases.map((p) => p.phase)).toContain('done');
     });
     const job = (await app.inject({ url: `/api/jobs/${started.jobRunId}` })).json<{
-      job: string;
-      phases: { phase: string; isError: boolean; finishedAtIst: string | null }[];
+      run: { kind: string; status: string };
+      phases: { phase: string; isError: boolean; finishedAt: string | null }[];
     }>();
-    expect(job.job).toBe('backfill');
-    expect(job.phases.every((p) => !p.isError && p.finishedAtIst !== null)).toBe(true);
+    expect(job.run).toMatchObject({ kind: 'backfill', status: 'succeeded' });
+    expect(job.phases.every((p) => !p.isError && p.finishedAt !== null)).toBe(true);
     const bars = await store.bars.read(
       'real',
       instrumentId as never,
@@ -146,6 +149,8 @@ describe('registerBackfillRoutes', () => {
     expect(seconds.statusCode).toBe(400);
     const missing = await app.inject({ url: '/api/jobs/job_nosuch' });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toMatchObject({ error: { code: 'NOT_FOUND', message: 'no job run job_nosuch' } });
+    expect(missing.json()).toMatchObject({
+      error: { code: 'NOT_FOUND', message: 'job run job_nosuch does not exist' },
+    });
   });
 });

@@ -1,43 +1,21 @@
-// POST /api/backfill starts (or resumes) a backfill job in this process; GET /api/jobs/:id reports its phases.
+// POST /api/backfill starts (or resumes) a backfill job in this process; GET /api/jobs/:runId (jobs.ts) reports it.
 import type { FastifyInstance } from 'fastify';
-import { formatIst, type JobRunId, type JobRunPhase } from '@kitepilot/core';
+import { formatIst, type JobRunId } from '@kitepilot/core';
 import {
   BackfillRequestSchema,
   BackfillStartedSchema,
-  JobRunSchema,
   type BackfillRequestBody,
   type BackfillStarted,
-  type JobRunBody,
 } from '@kitepilot/api-contract';
 import { backfill } from '@kitepilot/market-data';
 import { errorBody } from '../build-app.ts';
 import { BackfillRequestError, prepareBackfill } from '../../market-data/backfill-runner.ts';
 import type { RouteContext } from '../route-context.ts';
 
-const JobIdParams = {
-  type: 'object',
-  properties: { id: { type: 'string', pattern: '^job_[0-9A-Za-z]{1,40}$' } },
-  required: ['id'],
-  additionalProperties: false,
-} as const;
-
-function phaseBody(p: JobRunPhase): JobRunBody['phases'][number] {
-  return {
-    phase: p.phase,
-    message: p.message,
-    isError: p.isError,
-    retries: p.retries,
-    startedAt: new Date(p.startedAt).toISOString(),
-    startedAtIst: formatIst(p.startedAt),
-    finishedAt: p.finishedAt === null ? null : new Date(p.finishedAt).toISOString(),
-    finishedAtIst: p.finishedAt === null ? null : formatIst(p.finishedAt),
-  };
-}
-
 /**
  * Registers `POST /api/backfill` (202 with the job id; the backfill runs in the background, resumable, recorded in
- * job_runs) and `GET /api/jobs/:id` (the phases of any job run). Closing the app stops running backfills before
- * their next chunk and waits for them.
+ * job_runs; `GET /api/jobs/:runId` reports it). Closing the app stops running backfills before their next chunk and
+ * waits for them.
  */
 export function registerBackfillRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const running = new Map<JobRunId, { readonly done: Promise<void>; readonly abort: AbortController }>();
@@ -97,20 +75,6 @@ export function registerBackfillRoutes(app: FastifyInstance, ctx: RouteContext):
         alreadyRunning,
       };
       return reply.status(202).send(body);
-    },
-  );
-
-  app.get<{ Params: { id: string } }>(
-    '/api/jobs/:id',
-    { config: { access: 'readonly' }, schema: { params: JobIdParams, response: { 200: JobRunSchema } } },
-    async (request, reply) => {
-      const phases = await ctx.store.jobRuns.listByRun(request.params.id as JobRunId);
-      const first = phases[0];
-      if (first === undefined) {
-        return reply.status(404).send(errorBody('NOT_FOUND', `no job run ${request.params.id}`));
-      }
-      const body: JobRunBody = { jobRunId: first.jobRunId, job: first.job, phases: phases.map(phaseBody) };
-      return body;
     },
   );
 }

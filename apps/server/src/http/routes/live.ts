@@ -52,29 +52,38 @@ export function registerLiveRoute(
       }
     });
     await scope.register(fastifyWebsocket, { options: { maxPayload: LIVE_MAX_CLIENT_MESSAGE_BYTES } });
-    scope.get<{ Querystring: LiveQuery }>(
-      '/api/live',
-      {
-        websocket: true,
-        config: { access: 'readonly', account: 'query' },
-        schema: { querystring: LiveQuerySchema },
-        // Refused before the upgrade, as an HTTP error: a malformed or unknown account.
-        preHandler: async (request, reply) => {
-          try {
-            const id = accountOf(request.query.account ?? ctx.config.trading.account);
-            if ((await ctx.store.accounts.get(id)) === null) {
-              return reply.status(404).send(errorBody('NOT_FOUND', `account ${id} does not exist`));
-            }
-            request.query.account = id;
-          } catch (error) {
-            if (!(error instanceof TradingQueryError)) throw error;
-            return reply.status(400).send(errorBody('VALIDATION_FAILED', error.message));
+    scope.route<{ Querystring: LiveQuery }>({
+      method: 'GET',
+      url: '/api/live',
+      config: { access: 'readonly', account: 'query' },
+      schema: { querystring: LiveQuerySchema },
+      // Refused before the upgrade, as an HTTP error: a malformed or unknown account.
+      preHandler: async (request, reply) => {
+        try {
+          const id = accountOf(request.query.account ?? ctx.config.trading.account);
+          if ((await ctx.store.accounts.get(id)) === null) {
+            return reply.status(404).send(errorBody('NOT_FOUND', `account ${id} does not exist`));
           }
-          return undefined;
-        },
+          request.query.account = id;
+        } catch (error) {
+          if (!(error instanceof TradingQueryError)) throw error;
+          return reply.status(400).send(errorBody('VALIDATION_FAILED', error.message));
+        }
+        return undefined;
       },
-      (socket, request) => hub.connect(socket, accountOf(request.query.account as string)),
-    );
+      // A plain HTTP request (no Upgrade) is told what the route is.
+      handler: (_request, reply) =>
+        reply
+          .status(426)
+          .header('upgrade', 'websocket')
+          .send(
+            errorBody(
+              'VALIDATION_FAILED',
+              'GET /api/live is a WebSocket: connect with an Upgrade: websocket request',
+            ),
+          ),
+      wsHandler: (socket, request) => hub.connect(socket, accountOf(request.query.account as string)),
+    });
   });
   return hub;
 }

@@ -17,6 +17,7 @@ import {
   type RiskProfileParams,
   type RiskProfilesQuery,
   type RiskProfileUpdateBody,
+  NoContentSchema,
 } from '@kitepilot/api-contract';
 import { SeededRandom, TimeRandomIdGenerator, type AccountId, type JsonValue } from '@kitepilot/core';
 import { SqlRiskProfileRepository, StoreQueryError, type RiskProfile } from '@kitepilot/store';
@@ -186,7 +187,7 @@ export function registerRiskProfileRoutes(app: FastifyInstance, ctx: RouteContex
       schema: {
         querystring: RiskProfileAccountQuerySchema,
         params: RiskProfileParamsSchema,
-        response: ROUTE_ERRORS,
+        response: { 204: NoContentSchema, ...ROUTE_ERRORS },
       },
     },
     async (request, reply) => {

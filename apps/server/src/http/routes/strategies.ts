@@ -22,6 +22,7 @@ import {
   type StrategyCreateBody,
   type StrategyIdParams,
   type StrategyUpdateBody,
+  NoContentSchema,
 } from '@kitepilot/api-contract';
 import {
   InvalidIdError,
@@ -216,7 +217,7 @@ export function registerStrategyRoutes(app: FastifyInstance, ctx: RouteContext):
       schema: {
         querystring: StrategyAccountQuerySchema,
         params: StrategyIdParamsSchema,
-        response: ROUTE_ERRORS,
+        response: { 204: NoContentSchema, ...ROUTE_ERRORS },
       },
     },
     async (request, reply) => {

@@ -11,6 +11,7 @@ import {
   type WatchlistParams,
   type WatchlistPutBody,
   type WatchlistQuery,
+  NoContentSchema,
 } from '@kitepilot/api-contract';
 import { formatIst, type WatchlistEntry } from '@kitepilot/core';
 import {
@@ -88,7 +89,11 @@ export function registerWatchlistRoutes(app: FastifyInstance, ctx: RouteContext)
     '/api/watchlist/:symbol',
     {
       config: { access: 'operator' },
-      schema: { querystring: WatchlistQuerySchema, params: WatchlistParamsSchema, response: errors },
+      schema: {
+        querystring: WatchlistQuerySchema,
+        params: WatchlistParamsSchema,
+        response: { 204: NoContentSchema, ...errors },
+      },
     },
     async (request, reply) => {
       try {

@@ -38,9 +38,9 @@ export function migrateContract(backend: StoreTestBackend): void {
 
     it('applies the package migrations in order and records their sha256 checksums', async () => {
       const d = backend.driver();
-      expect(await schemaVersion(d)).toMatchObject({ version: 0, pending: 6 });
+      expect(await schemaVersion(d)).toMatchObject({ version: 0, pending: 9 });
       const result = await migrate(d);
-      expect(result).toEqual({ applied: [1, 2, 3, 4, 5, 6], version: 6 });
+      expect(result).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9], version: 9 });
       const rows = await d.query<{ version: number; name: string; checksum: string }>(
         'SELECT version, name, checksum FROM schema_migrations ORDER BY version',
       );
@@ -51,11 +51,14 @@ export function migrateContract(backend: StoreTestBackend): void {
         { version: 4, name: 'trading', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
         { version: 5, name: 'research', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
         { version: 6, name: 'position_closing', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        { version: 7, name: 'auth', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        { version: 8, name: 'strategies', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        { version: 9, name: 'row_level_security', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
       ]);
       expect(await schemaVersion(d)).toMatchObject({
-        version: 6,
-        name: 'position_closing',
-        latest: 6,
+        version: 9,
+        name: 'row_level_security',
+        latest: 9,
         pending: 0,
       });
     });
@@ -64,7 +67,7 @@ export function migrateContract(backend: StoreTestBackend): void {
       const d = backend.driver();
       await migrate(d);
       const before = { catalog: await catalog(d), applied: await appliedRows(d) };
-      expect(await migrate(d)).toEqual({ applied: [], version: 6 });
+      expect(await migrate(d)).toEqual({ applied: [], version: 9 });
       expect({ catalog: await catalog(d), applied: await appliedRows(d) }).toEqual(before);
     });
 

@@ -1,4 +1,5 @@
 import type { BenchSuite } from '../bench-types.ts';
+import { apiSuite } from '../api/api.bench.ts';
 import { backtestSuite } from './backtest.bench.ts';
 import { barsSuite } from './bars.bench.ts';
 import { chargesSuite } from './charges.bench.ts';
@@ -16,4 +17,5 @@ export const SUITES: readonly BenchSuite[] = [
   chargesSuite,
   latencySuite,
   backtestSuite,
+  apiSuite,
 ];

@@ -74,6 +74,13 @@ export function registerBackfillRoutes(app: FastifyInstance, ctx: RouteContext):
         resumes: prepared.resumes,
         alreadyRunning,
       };
+      await ctx.store.audit.append({
+        accountId: null,
+        ts: ctx.clock.now(),
+        kind: 'backfill.started',
+        actor: request.principal?.userId ?? 'api',
+        payload: { ...body },
+      });
       return reply.status(202).send(body);
     },
   );

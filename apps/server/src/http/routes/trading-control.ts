@@ -120,7 +120,7 @@ export function registerTradingControlRoutes(app: FastifyInstance, ctx: RouteCon
       const { on, reason } = request.body;
       const running = ctx.trading.current;
       if (running !== null) {
-        await running.env.command({ type: 'KillSwitch', on, actor: 'api', reason });
+        await running.env.command({ type: 'KillSwitch', on, actor: actorOf(request), reason });
         return tradingStatus(ctx, 'engine');
       }
       const stored = await ctx.store.tradingControls.load();
@@ -129,7 +129,7 @@ export function registerTradingControlRoutes(app: FastifyInstance, ctx: RouteCon
         accountId: null,
         ts: ctx.clock.now(),
         kind: 'trading.controls',
-        actor: 'api',
+        actor: actorOf(request),
         payload: { killSwitch: on, reason, applied: 'stored' },
       });
       ctx.logger.warn({ on, reason }, `kill switch ${on ? 'ON' : 'off'} (stored; no trading is running)`);
@@ -166,7 +166,7 @@ export function registerTradingControlRoutes(app: FastifyInstance, ctx: RouteCon
         accountId: parseAccountId(running.env.accountId),
         instrumentId: instrument,
         product: null,
-        actor: 'api',
+        actor: actorOf(request),
         reason,
       });
       return tradingStatus(ctx, 'engine');
@@ -191,8 +191,17 @@ export function registerTradingControlRoutes(app: FastifyInstance, ctx: RouteCon
       const denied = refuseOtherAccount(request, running.env.accountId);
       if (denied !== null) return reply.status(403).send(denied);
       ctx.logger.warn({ reason: request.body.reason }, 'live trading acknowledged by the owner');
-      await running.env.command({ type: 'AcknowledgeLive', accountId: running.env.accountId, actor: 'api' });
+      await running.env.command({
+        type: 'AcknowledgeLive',
+        accountId: running.env.accountId,
+        actor: actorOf(request),
+      });
       return tradingStatus(ctx, 'engine');
     },
   );
+}
+
+/** The user behind a request, as commands and audit records name it (`api` when none signed in). */
+function actorOf(request: FastifyRequest): string {
+  return request.principal?.userId ?? 'api';
 }

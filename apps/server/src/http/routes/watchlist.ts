@@ -78,6 +78,17 @@ export function registerWatchlistRoutes(app: FastifyInstance, ctx: RouteContext)
           request.params.symbol,
           request.body.mode,
         );
+        await ctx.store.audit.append({
+          accountId: null,
+          ts: ctx.clock.now(),
+          kind: 'watchlist.added',
+          actor: request.principal?.userId ?? 'api',
+          payload: {
+            namespace: request.query.namespace ?? 'real',
+            instrumentId: value.instrumentId,
+            created,
+          },
+        });
         return reply.status(created ? 201 : 200).send(watchlistEntryBody(value));
       } catch (error) {
         return replyWatchlistError(reply, error);
@@ -109,6 +120,13 @@ export function registerWatchlistRoutes(app: FastifyInstance, ctx: RouteContext)
               errorBody('NOT_FOUND', `${request.params.symbol} (${instrumentId}) is not on the watchlist`),
             );
         }
+        await ctx.store.audit.append({
+          accountId: null,
+          ts: ctx.clock.now(),
+          kind: 'watchlist.removed',
+          actor: request.principal?.userId ?? 'api',
+          payload: { namespace: request.query.namespace ?? 'real', instrumentId },
+        });
         return reply.status(204).send();
       } catch (error) {
         return replyWatchlistError(reply, error);

@@ -8,6 +8,7 @@ import {
   type SignalsQuery,
 } from '@kitepilot/api-contract';
 import { formatIst, istDate, type Signal } from '@kitepilot/core';
+import { withScopedStore } from '@kitepilot/store';
 import type { RouteContext } from '../route-context.ts';
 import { resolveAccount } from './account-query.ts';
 import { decodeCursor, pageLimit, pageOf } from './page-cursor.ts';
@@ -54,7 +55,11 @@ export function registerSignalRoutes(app: FastifyInstance, ctx: RouteContext): v
         const accountId = await resolveAccount(ctx.store, ctx.config, q.account);
         // One day of one account's signals is read whole and paged here, keyed by event time, then id (compared in
         // code order here, so the sort is redone rather than relying on the database collation).
-        const signals = (await ctx.store.signals.listBetween(accountId, day.fromMs, day.toMs))
+        const signals = (
+          await withScopedStore(ctx.store.driver, accountId, (scoped) =>
+            scoped.signals.listBetween(accountId, day.fromMs, day.toMs),
+          )
+        )
           .sort((a, b) => a.tsEvent - b.tsEvent || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
           .filter(
             (s) =>

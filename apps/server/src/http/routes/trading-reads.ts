@@ -31,6 +31,7 @@ import {
   type Paise,
   type Position,
 } from '@kitepilot/core';
+import { withScopedStore } from '@kitepilot/store';
 import { errorBody } from '../build-app.ts';
 import type { RouteContext } from '../route-context.ts';
 
@@ -173,7 +174,10 @@ export function registerTradingReadRoutes(app: FastifyInstance, ctx: RouteContex
       try {
         const { fromMs, toMs } = day(request.query.date);
         const id = await account(request.query.account);
-        return (await ctx.store.orders.listBetween(id, fromMs, toMs)).map(orderRow);
+        // Read inside the account's row-level security scope: other accounts' rows are invisible to the query.
+        return (
+          await withScopedStore(ctx.store.driver, id, (s) => s.orders.listBetween(id, fromMs, toMs))
+        ).map(orderRow);
       } catch (error) {
         return replyTradingReadError(reply, error);
       }
@@ -190,7 +194,9 @@ export function registerTradingReadRoutes(app: FastifyInstance, ctx: RouteContex
       try {
         const { fromMs, toMs } = day(request.query.date);
         const id = await account(request.query.account);
-        return (await ctx.store.fills.listBetween(id, fromMs, toMs)).map(fillRow);
+        return (
+          await withScopedStore(ctx.store.driver, id, (s) => s.fills.listBetween(id, fromMs, toMs))
+        ).map(fillRow);
       } catch (error) {
         return replyTradingReadError(reply, error);
       }
@@ -209,7 +215,7 @@ export function registerTradingReadRoutes(app: FastifyInstance, ctx: RouteContex
     async (request, reply) => {
       try {
         const id = await account(request.query.account);
-        return (await ctx.store.positions.list(id)).map(positionRow);
+        return (await withScopedStore(ctx.store.driver, id, (s) => s.positions.list(id))).map(positionRow);
       } catch (error) {
         return replyTradingReadError(reply, error);
       }

@@ -66,6 +66,8 @@ export class LiveClient {
   /** While the snapshot is read, live frames wait here (sent after it). */
   #held: LiveFrame[] | null = [];
   #seq = 0;
+  /** The state (LiveFrame.state) of the last state message of each type queued or sent, in send order. */
+  readonly #lastState = new Map<string, string>();
   #coalescedSince = new Map<string, number>();
   #coalescedSinceCount = 0;
   #coalescedTotal = 0;
@@ -185,6 +187,12 @@ export class LiveClient {
   }
 
   #enqueue(frame: LiveFrame): void {
+    // Checked here, in send order (the snapshot, then the frames held meanwhile, then live ones): a state computed
+    // while the snapshot was read can equal the snapshot's own and would otherwise follow it as a repeat.
+    if (frame.state !== undefined) {
+      if (this.#lastState.get(frame.type) === frame.state) return;
+      this.#lastState.set(frame.type, frame.state);
+    }
     if (this.#outbox.size === 0 && this.#socket.bufferedAmount <= this.#limits.highWaterBytes) {
       this.#send(frame);
       return;

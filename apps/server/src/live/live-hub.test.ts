@@ -170,6 +170,19 @@ describe('LiveHub', () => {
     expect(client.of('tick').map((t) => t.tick.lastPricePaise)).toEqual([1_234_00]);
   });
 
+  it('sends the state once to a client whose connection makes the hub attach to a trading start', async () => {
+    // The status timer never fires: the client's connect is what finds the new trading environment, so the state
+    // refresh it starts runs while the client's snapshot (which carries the same state) is read.
+    const { s, env } = await setUp({ statusIntervalMs: 600_000 });
+    const client = await fastClient(s, false);
+    expect(client.of('connection').map((c) => c.trading.runId)).toEqual([env.runId]);
+    await env.command({ type: 'KillSwitch', on: true, actor: 'test', reason: 'drill' });
+    await waitUntil(() => client.of('connection').length === 2);
+    await client.roundTrip();
+    expect(client.of('connection').map((c) => c.trading.killSwitch)).toEqual([false, true]);
+    expect(client.messages.map((m) => m.seq)).toEqual(client.messages.map((_, i) => i + 1));
+  });
+
   it('closes every client with 1001 when it closes, and counts connected clients at scrape', async () => {
     const { s } = await setUp({});
     const a = await fastClient(s, false);

@@ -17,10 +17,10 @@ import { readLiveRequest, type LiveRequest } from './live-client-message.ts';
 import {
   alertFrame,
   barFrame,
+  connectionFrame,
   errorFrame,
   exposureFrame,
   fillFrame,
-  liveFrame,
   orderFrame,
   pnlFrame,
   pongFrame,
@@ -209,11 +209,10 @@ export class LiveHub {
           const accounts = [...this.#byAccount.keys()];
           const bodies = await Promise.all(accounts.map((id) => this.#connectionBody(id)));
           accounts.forEach((id, i) => {
-            const body = bodies[i] as LiveBody<'connection'>;
-            const state = JSON.stringify({ ...body, at: null });
-            if (this.#lastConnection.get(id) === state) return;
-            this.#lastConnection.set(id, state);
-            this.#toAccount(id, liveFrame<'connection'>(body, 'connection'));
+            const frame = connectionFrame(bodies[i] as LiveBody<'connection'>);
+            if (this.#lastConnection.get(id) === frame.state) return;
+            this.#lastConnection.set(id, frame.state);
+            this.#toAccount(id, frame);
           });
         } while (this.#refreshAgain && !this.#closed);
       } catch (error) {
@@ -422,7 +421,7 @@ export class LiveHub {
     if (client.closed) return;
     // Other clients of the account may not have this state yet: only a first client's state counts as sent.
     if (!this.#lastConnection.has(accountId)) {
-      this.#lastConnection.set(accountId, JSON.stringify({ ...connection, at: null }));
+      this.#lastConnection.set(accountId, connectionFrame(connection).state);
     }
     for (const frame of frames) client.deliverSnapshot(frame);
   }

@@ -35,6 +35,11 @@ export function liveFrame<T extends LiveServerMessageType>(body: LiveBody<T>, ke
   return { type: body.type, key, body: JSON.stringify(body) };
 }
 
+/** Returns the `connection` frame of a connection state (coalesced; not sent again to a client that has it). */
+export function connectionFrame(body: LiveBody<'connection'>): LiveFrame & { readonly state: string } {
+  return { ...liveFrame<'connection'>(body, 'connection'), state: JSON.stringify({ ...body, at: null }) };
+}
+
 const rupees = (p: Paise): string => paiseToRupeesString(p);
 const rupeesOrNull = (p: Paise | null): string | null => (p === null ? null : paiseToRupeesString(p));
 

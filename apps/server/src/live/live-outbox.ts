@@ -8,6 +8,11 @@ export interface LiveFrame {
   readonly key: string | null;
   /** `{"type":…,…}`: the message without its per-connection `seq`. */
   readonly body: string;
+  /**
+   * A state message's content without its time (`connection`): a client is not sent one equal to the last of its
+   * type it was given.
+   */
+  readonly state?: string;
 }
 
 interface Slot {

@@ -7,6 +7,7 @@ import type { TradingControls } from '@kitepilot/engine';
 import type { Store } from '@kitepilot/store';
 import { istDayRange } from '../http/routes/trading-reads.ts';
 import {
+  connectionFrame,
   exposureFrame,
   fillFrame,
   liveFrame,
@@ -115,7 +116,7 @@ export async function snapshotFrames(
   );
   const frames = [
     hello,
-    liveFrame<'connection'>(connection, 'connection'),
+    connectionFrame(connection),
     ...positions.map((p) => positionFrame(p, true)),
     ...newestOrders.map((o) => orderFrame(o, null, true)),
     ...newestFills.map((f) => fillFrame(f, true)),

@@ -267,7 +267,10 @@ export class AuthService {
       throw new AuthError('UNAUTHENTICATED', `API token ${record.id} has expired`);
     }
     const user = await this.#activeUser(record.userId);
-    await this.store.auth.touchToken(record.id, now, this.options.touchThrottleMs);
+    // A write only when the stored last use is older than the throttle: most requests only read.
+    if (record.lastUsedAt === null || now - record.lastUsedAt >= this.options.touchThrottleMs) {
+      await this.store.auth.touchToken(record.id, now, this.options.touchThrottleMs);
+    }
     return { principal: await principalOf(this.store.accounts, user, record), user, sessionSecret: null };
   }
 

@@ -48,3 +48,8 @@ declare module 'fastify' {
     principal: Principal | null;
   }
 }
+
+/** Returns who a request acts as in commands and audit records: the signed-in user, or `api` on a public route. */
+export function requestActor(request: { readonly principal: Principal | null }): string {
+  return request.principal?.userId ?? 'api';
+}

@@ -11,6 +11,7 @@ import { backfill } from '@kitepilot/market-data';
 import { errorBody } from '../build-app.ts';
 import { BackfillRequestError, prepareBackfill } from '../../market-data/backfill-runner.ts';
 import type { RouteContext } from '../route-context.ts';
+import { requestActor } from '../access.ts';
 
 /**
  * Registers `POST /api/backfill` (202 with the job id; the backfill runs in the background, resumable, recorded in
@@ -78,7 +79,7 @@ export function registerBackfillRoutes(app: FastifyInstance, ctx: RouteContext):
         accountId: null,
         ts: ctx.clock.now(),
         kind: 'backfill.started',
-        actor: request.principal?.userId ?? 'api',
+        actor: requestActor(request),
         payload: { ...body },
       });
       return reply.status(202).send(body);

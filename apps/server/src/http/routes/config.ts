@@ -21,6 +21,7 @@ import {
   type LoadedConfig,
 } from '../../config/load-config.ts';
 import { replyRouteError, RouteError, ROUTE_ERRORS } from './route-errors.ts';
+import { requestActor } from '../access.ts';
 
 /** What a config reloader needs: how the process loaded its configuration, and what it may change live. */
 export interface ConfigReloaderOptions {
@@ -180,7 +181,7 @@ export function registerConfigRoutes(app: FastifyInstance, reloader: ConfigReloa
     },
     async (request, reply) => {
       try {
-        return await reloader.reload(request.principal?.userId ?? 'api');
+        return await reloader.reload(requestActor(request));
       } catch (error) {
         return replyRouteError(reply, error);
       }

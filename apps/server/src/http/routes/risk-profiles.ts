@@ -26,6 +26,7 @@ import { resolveAccount } from './account-query.ts';
 import { decodeCursor, pageLimit, pageOf } from './page-cursor.ts';
 import { limitsFromBody, RiskProfileLimitsError, riskProfileRow } from './risk-profile-limits.ts';
 import { replyRouteError, RouteError, ROUTE_ERRORS } from './route-errors.ts';
+import { requestActor } from '../access.ts';
 
 /** Registers the risk profile routes. */
 export function registerRiskProfileRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -51,7 +52,7 @@ export function registerRiskProfileRoutes(app: FastifyInstance, ctx: RouteContex
       accountId,
       ts: ctx.clock.now(),
       kind,
-      actor: request.principal?.userId ?? 'api',
+      actor: requestActor(request),
       payload: JSON.parse(JSON.stringify(profile)) as JsonValue,
     });
   };

@@ -47,6 +47,7 @@ import {
   strategyRow,
   type StrategyRequest,
 } from './stored-strategies.ts';
+import { requestActor } from '../access.ts';
 
 const NEXT_START = 'takes effect at next trading start';
 
@@ -93,7 +94,7 @@ export function registerStrategyRoutes(app: FastifyInstance, ctx: RouteContext):
       accountId,
       ts: ctx.clock.now(),
       kind,
-      actor: request.principal?.userId ?? 'api',
+      actor: requestActor(request),
       payload: JSON.parse(JSON.stringify(payload)) as JsonValue,
     });
   };

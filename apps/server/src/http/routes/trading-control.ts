@@ -23,6 +23,7 @@ import {
 } from '@kitepilot/core';
 import { errorBody } from '../build-app.ts';
 import type { RouteContext } from '../route-context.ts';
+import { requestActor } from '../access.ts';
 
 const errors = {
   400: { $ref: 'ErrorBody#' },
@@ -120,7 +121,7 @@ export function registerTradingControlRoutes(app: FastifyInstance, ctx: RouteCon
       const { on, reason } = request.body;
       const running = ctx.trading.current;
       if (running !== null) {
-        await running.env.command({ type: 'KillSwitch', on, actor: actorOf(request), reason });
+        await running.env.command({ type: 'KillSwitch', on, actor: requestActor(request), reason });
         return tradingStatus(ctx, 'engine');
       }
       const stored = await ctx.store.tradingControls.load();
@@ -129,7 +130,7 @@ export function registerTradingControlRoutes(app: FastifyInstance, ctx: RouteCon
         accountId: null,
         ts: ctx.clock.now(),
         kind: 'trading.controls',
-        actor: actorOf(request),
+        actor: requestActor(request),
         payload: { killSwitch: on, reason, applied: 'stored' },
       });
       ctx.logger.warn({ on, reason }, `kill switch ${on ? 'ON' : 'off'} (stored; no trading is running)`);
@@ -166,7 +167,7 @@ export function registerTradingControlRoutes(app: FastifyInstance, ctx: RouteCon
         accountId: parseAccountId(running.env.accountId),
         instrumentId: instrument,
         product: null,
-        actor: actorOf(request),
+        actor: requestActor(request),
         reason,
       });
       return tradingStatus(ctx, 'engine');
@@ -194,14 +195,9 @@ export function registerTradingControlRoutes(app: FastifyInstance, ctx: RouteCon
       await running.env.command({
         type: 'AcknowledgeLive',
         accountId: running.env.accountId,
-        actor: actorOf(request),
+        actor: requestActor(request),
       });
       return tradingStatus(ctx, 'engine');
     },
   );
-}
-
-/** The user behind a request, as commands and audit records name it (`api` when none signed in). */
-function actorOf(request: FastifyRequest): string {
-  return request.principal?.userId ?? 'api';
 }

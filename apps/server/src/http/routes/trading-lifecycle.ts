@@ -4,7 +4,7 @@
 // closed by stopping and no square-off runs while trading is stopped, so stopping with open positions is refused
 // unless `leavePositionsOpen: true` is given; the answer lists the positions left open. Cancels the broker has not
 // confirmed when trading stops are reconciled at the next start.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import {
   TradingStartBodySchema,
   TradingStatusSchema,
@@ -24,6 +24,7 @@ import { replyRouteError, RouteError, ROUTE_ERRORS } from './route-errors.ts';
 import { withStoredTradingSettings } from './stored-trading-settings.ts';
 import { tradingStatus } from './trading-control.ts';
 import { positionRow } from './trading-reads.ts';
+import { requestActor } from '../access.ts';
 
 /** Starts the process's trading and returns it (it may put itself in the slot; the route makes sure it is there). */
 export type TradingStarter = () => Promise<RunningTrading>;
@@ -57,7 +58,6 @@ export function registerTradingLifecycleRoutes(
   start: TradingStarter,
 ): void {
   let busy: 'starting' | 'stopping' | null = null;
-  const actorOf = (request: FastifyRequest) => request.principal?.userId ?? 'api';
   const audit = (kind: string, actor: string, payload: object) =>
     ctx.store.audit.append({ accountId: null, ts: ctx.clock.now(), kind, actor, payload: toJson(payload) });
   const refuseWhileBusy = () => {
@@ -95,7 +95,7 @@ export function registerTradingLifecycleRoutes(
           busy = null;
         }
         if (ctx.trading.current !== running) ctx.trading.current = running;
-        const actor = actorOf(request);
+        const actor = requestActor(request);
         await audit('trading.start', actor, { reason: request.body.reason, runId: running.env.runId });
         ctx.logger.warn(
           { actor, reason: request.body.reason, runId: running.env.runId },
@@ -122,7 +122,7 @@ export function registerTradingLifecycleRoutes(
           throw new RouteError(409, 'CONFLICT', 'no trading runs in this process: nothing to stop');
         const { env } = running;
         const { reason, cancelOpenOrders = true, leavePositionsOpen = false } = request.body;
-        const actor = actorOf(request);
+        const actor = requestActor(request);
         await env.kernel.idle();
         const open = await ctx.store.positions.list(env.accountId, { openOnly: true });
         if (open.length > 0 && !leavePositionsOpen) {

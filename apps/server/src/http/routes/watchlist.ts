@@ -23,6 +23,7 @@ import {
 } from '@kitepilot/market-data';
 import { errorBody } from '../build-app.ts';
 import type { RouteContext } from '../route-context.ts';
+import { requestActor } from '../access.ts';
 
 /** Returns the API form of a watchlist entry. */
 export function watchlistEntryBody(entry: WatchlistEntry): WatchlistEntryBody {
@@ -82,7 +83,7 @@ export function registerWatchlistRoutes(app: FastifyInstance, ctx: RouteContext)
           accountId: null,
           ts: ctx.clock.now(),
           kind: 'watchlist.added',
-          actor: request.principal?.userId ?? 'api',
+          actor: requestActor(request),
           payload: {
             namespace: request.query.namespace ?? 'real',
             instrumentId: value.instrumentId,
@@ -124,7 +125,7 @@ export function registerWatchlistRoutes(app: FastifyInstance, ctx: RouteContext)
           accountId: null,
           ts: ctx.clock.now(),
           kind: 'watchlist.removed',
-          actor: request.principal?.userId ?? 'api',
+          actor: requestActor(request),
           payload: { namespace: request.query.namespace ?? 'real', instrumentId },
         });
         return reply.status(204).send();

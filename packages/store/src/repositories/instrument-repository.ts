@@ -12,7 +12,8 @@ import { StoreValueError } from '../errors.ts';
 import { intParam, intParamOrNull, num, numOrNull } from './sql-params.ts';
 import { assertNamespace } from './tick-repository.ts';
 
-interface InstrumentRow {
+/** An `instruments` row as the repositories read it. */
+export interface InstrumentRow {
   readonly instrument_id: string;
   readonly exchange: string;
   readonly instrument_type: string;
@@ -38,7 +39,8 @@ function assertDate(date: string, what: string): string {
   return date;
 }
 
-function toInstrument(row: InstrumentRow): Instrument {
+/** Returns the instrument of an `instruments` row. */
+export function toInstrument(row: InstrumentRow): Instrument {
   const strike = numOrNull(row.strike_paise, 'instruments.strike_paise');
   return {
     id: row.instrument_id as InstrumentId,

@@ -1,6 +1,4 @@
 import {
-  makeInstrument,
-  paise,
   type DataNamespace,
   type Exchange,
   type Instrument,
@@ -9,7 +7,8 @@ import {
 } from '@kitepilot/core';
 import type { SqlDriver } from '../driver/sql-driver.ts';
 import { StoreValueError } from '../errors.ts';
-import { intParam, num, numOrNull } from './sql-params.ts';
+import { toInstrument, type InstrumentRow } from './instrument-repository.ts';
+import { intParam } from './sql-params.ts';
 import { assertNamespace } from './tick-repository.ts';
 
 /** Kite's segments: cash by exchange, futures and options by derivatives exchange, and indices. */
@@ -80,48 +79,15 @@ export interface VersionedInstrument {
   readonly validFrom: string;
 }
 
-interface SearchRow {
-  readonly instrument_id: string;
+interface SearchRow extends InstrumentRow {
   readonly valid_from: string;
-  readonly exchange: string;
-  readonly instrument_type: string;
-  readonly trading_symbol: string;
-  readonly name: string;
-  readonly token: number;
-  readonly exchange_token: number;
-  readonly tick_size_paise: number;
-  readonly lot_size: number;
-  readonly freeze_qty: number | null;
-  readonly expiry: string | null;
-  readonly strike_paise: number | null;
-  readonly underlying: string | null;
 }
 
 const columns = `instrument_id, valid_from, exchange, instrument_type, trading_symbol, name, token, exchange_token,
   tick_size_paise, lot_size, freeze_qty, expiry, strike_paise, underlying`;
 
 function toVersioned(row: SearchRow): VersionedInstrument {
-  const strike = numOrNull(row.strike_paise, 'instruments.strike_paise');
-  const instrument = makeInstrument({
-    exchange: row.exchange as Exchange,
-    type: row.instrument_type as InstrumentType,
-    tradingSymbol: row.trading_symbol,
-    name: row.name,
-    token: num(row.token, 'instruments.token'),
-    exchangeToken: num(row.exchange_token, 'instruments.exchange_token'),
-    tickSizePaise: paise(num(row.tick_size_paise, 'instruments.tick_size_paise')),
-    lotSize: num(row.lot_size, 'instruments.lot_size'),
-    freezeQty: numOrNull(row.freeze_qty, 'instruments.freeze_qty'),
-    expiry: row.expiry,
-    strikePaise: strike === null ? null : paise(strike),
-    underlying: row.underlying,
-  });
-  if (instrument.id !== row.instrument_id) {
-    throw new StoreValueError(
-      `instruments row ${row.instrument_id} has trading symbol ${row.trading_symbol} on ${row.exchange} (id ${instrument.id})`,
-    );
-  }
-  return { instrument, validFrom: row.valid_from };
+  return { instrument: toInstrument(row), validFrom: row.valid_from };
 }
 
 /** Returns `text` as an ILIKE pattern matching it anywhere, with `%`, `_` and `\` taken literally. */
